@@ -50,6 +50,10 @@ export interface DecisionRecord {
   readonly updatedAt: string;
   /** Epoch seconds; DynamoDB deletes the item some time after this. */
   readonly expiresAt: number;
+  /** The bus event whose delivery created the record: its redelivery must finish the job, not count as a duplicate. */
+  readonly originEventId?: string | undefined;
+  /** The bus event that claimed the latest step. */
+  readonly stepEventId?: string | undefined;
 }
 
 export type DeliveryResult =
@@ -63,14 +67,20 @@ export interface DecisionStore {
    * first creates the decision (with its requested actions), every later one
    * only counts as a duplicate. Expired records count as absent.
    */
-  recordDelivery(decision: DecisionRecord, now: Date): Promise<DeliveryResult>;
+  recordDelivery(decision: DecisionRecord, now: Date, origin?: { readonly eventId?: string | undefined }): Promise<DeliveryResult>;
   /**
    * Claims the next step of a still-firing alert: succeeds for exactly one
    * caller when `refireAt` is still `expectedRefireAt` and has passed.
    */
   claimStep(
     decisionId: string,
-    claim: { expectedRefireAt: string; nextRefireAt: string; step: number; actions: readonly ActionRecord[] },
+    claim: {
+      expectedRefireAt: string;
+      nextRefireAt: string;
+      step: number;
+      actions: readonly ActionRecord[];
+      eventId?: string | undefined;
+    },
     now: Date,
   ): Promise<boolean>;
   /** Sets the outcome of one action on a decision (the action may be new, e.g. a fallback). */
