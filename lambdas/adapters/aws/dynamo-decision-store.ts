@@ -1,0 +1,289 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { systemClock, type ActionRecord, type Clock, type DecisionRecord, type DecisionStore, type DeliveryResult } from '../../shared/ports';
+
+const KIND = 'decision';
+const pkOf = (decisionId: string) => `decision#${decisionId}`;
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+interface StoredAction extends ActionRecord {
+  readonly seq: number;
+}
+
+interface StoredDecision {
+  pk: string;
+  kind: typeof KIND;
+  decisionId: string;
+  fingerprint: string;
+  startsAt: string;
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  receivers: string[];
+  actions: Record<string, StoredAction>;
+  deliveries: number;
+  step: number;
+  refireAt?: number;
+  originEventId?: string;
+  stepEventId?: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: number;
+}
+
+/** A delivery's identity, so a redelivery of the very message that created a record can be told apart. */
+export interface DeliveryOrigin {
+  readonly eventId?: string | undefined;
+}
+
+function toRecord(item: StoredDecision): DecisionRecord {
+  const actions = Object.values(item.actions ?? {}).sort((a, b) => a.seq - b.seq || a.actionId.localeCompare(b.actionId));
+  return {
+    decisionId: item.decisionId,
+    fingerprint: item.fingerprint,
+    startsAt: item.startsAt,
+    status: item.status,
+    labels: item.labels,
+    receivers: item.receivers,
+    actions: actions.map(({ seq: _seq, ...action }) => action),
+    duplicates: Math.max(0, item.deliveries - 1),
+    step: item.step,
+    refireAt: item.refireAt === undefined ? undefined : new Date(item.refireAt).toISOString(),
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    expiresAt: item.expiresAt,
+    originEventId: item.originEventId,
+    stepEventId: item.stepEventId,
+  };
+}
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * Decision records in the alertscale DynamoDB table. The record *is* the
+ * dedupe item: the first delivery of an occurrence creates it and every later
+ * one increments its delivery count, in one conditional UpdateItem — so a new
+ * occurrence costs exactly one write. Expired records (TTL deletion lags by up
+ * to days) are treated as absent.
+ */
+export class DynamoDecisionStore implements DecisionStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async recordDelivery(decision: DecisionRecord, now: Date, origin: DeliveryOrigin = {}): Promise<DeliveryResult> {
+    const item = this.newItem(decision, now, origin);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const result = await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: { pk: { S: item.pk } },
+            // Every attribute only if absent: the first delivery writes the record, later ones only count.
+            UpdateExpression: [
+              'SET #kind = if_not_exists(#kind, :kind)',
+              ...(['decisionId', 'fingerprint', 'startsAt', '#status', 'labels', 'receivers', 'actions', 'step', 'createdAt', 'expiresAt'] as const).map(
+                (name) => `${name} = if_not_exists(${name}, :${name.replace('#', '')})`,
+              ),
+              ...(item.refireAt === undefined ? [] : ['refireAt = if_not_exists(refireAt, :refireAt)']),
+              ...(item.originEventId === undefined ? [] : ['originEventId = if_not_exists(originEventId, :originEventId)']),
+              'updatedAt = :updatedAt',
+            ].join(', ') + ' ADD deliveries :one',
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :nowSeconds',
+            ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status' },
+            ExpressionAttributeValues: {
+              ...marshall(
+                Object.fromEntries(
+                  Object.entries({
+                    kind: KIND,
+                    decisionId: item.decisionId,
+                    fingerprint: item.fingerprint,
+                    startsAt: item.startsAt,
+                    status: item.status,
+                    labels: item.labels,
+                    receivers: item.receivers,
+                    actions: item.actions,
+                    step: item.step,
+                    createdAt: item.createdAt,
+                    expiresAt: item.expiresAt,
+                    refireAt: item.refireAt,
+                    originEventId: item.originEventId,
+                    updatedAt: item.updatedAt,
+                    one: 1,
+                    nowSeconds: epochSeconds(now),
+                  })
+                    .filter(([, v]) => v !== undefined)
+                    .map(([k, v]) => [`:${k}`, v]),
+                ),
+                { removeUndefinedValues: true },
+              ),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const stored = unmarshall(result.Attributes ?? {}) as StoredDecision;
+        return { kind: stored.deliveries === 1 ? 'new' : 'duplicate', decision: toRecord(stored) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      // An expired record still exists: replace it, unless a concurrent delivery already did.
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: marshall(item, { removeUndefinedValues: true }),
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :nowSeconds',
+            ExpressionAttributeValues: { ':nowSeconds': { N: String(epochSeconds(now)) } },
+          }),
+        );
+        return { kind: 'new', decision: toRecord(item) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new Error(`could not record delivery of decision ${decision.decisionId}: it kept changing under us`);
+  }
+
+  async claimStep(
+    decisionId: string,
+    claim: { expectedRefireAt: string; nextRefireAt: string; step: number; actions: readonly ActionRecord[]; eventId?: string | undefined },
+    now: Date,
+  ): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, AttributeValue> = {
+      ':expected': { N: String(Date.parse(claim.expectedRefireAt)) },
+      ':next': { N: String(Date.parse(claim.nextRefireAt)) },
+      ':step': { N: String(claim.step) },
+      ':now': { N: String(now.getTime()) },
+      ':updatedAt': { S: now.toISOString() },
+      ':stepEventId': { S: claim.eventId ?? '' },
+    };
+    const sets = claim.actions.map((action, i) => {
+      names[`#a${i}`] = action.actionId;
+      values[`:a${i}`] = { M: marshall({ ...action, seq: now.getTime() + i }, { removeUndefinedValues: true }) };
+      return `actions.#a${i} = :a${i}`;
+    });
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: pkOf(decisionId) } },
+          UpdateExpression: ['SET refireAt = :next', 'step = :step', 'updatedAt = :updatedAt', 'stepEventId = :stepEventId', ...sets].join(', '),
+          ConditionExpression: 'refireAt = :expected AND refireAt <= :now',
+          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async recordAction(decisionId: string, action: ActionRecord): Promise<void> {
+    const key = { pk: { S: pkOf(decisionId) } };
+    const fields = Object.entries(action).filter(([name, value]) => value !== undefined && name !== 'actionId');
+    try {
+      // An action the router requested: update its fields in place, keeping its position.
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET ${fields.map((_, i) => `actions.#id.#f${i} = :f${i}`).join(', ')}, updatedAt = :updatedAt`,
+          ConditionExpression: 'attribute_exists(actions.#id)',
+          ExpressionAttributeNames: { '#id': action.actionId, ...Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])) },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, marshall({ v: value }, { removeUndefinedValues: true }).v!])),
+            ':updatedAt': { S: this.clock().toISOString() },
+          },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    // A new action (a capacity fallback, an escalation): added after the others.
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET actions.#id = :action, updatedAt = :updatedAt',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#id': action.actionId },
+        ExpressionAttributeValues: {
+          ':action': { M: marshall({ ...action, seq: this.clock().getTime() }, { removeUndefinedValues: true }) },
+          ':updatedAt': { S: this.clock().toISOString() },
+        },
+      }),
+    );
+  }
+
+  async get(decisionId: string): Promise<DecisionRecord | undefined> {
+    const now = this.clock();
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: pkOf(decisionId) } }, ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const item = unmarshall(result.Item) as StoredDecision;
+    return item.expiresAt <= epochSeconds(now) ? undefined : toRecord(item);
+  }
+
+  /**
+   * Newest first. A full scan: fine for local mode and tests, which is where
+   * it is served; on AWS a listing would want an index (see README).
+   */
+  async listRecent(limit: number): Promise<readonly DecisionRecord[]> {
+    const now = this.clock();
+    const items: StoredDecision[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#kind = :kind AND expiresAt > :now',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':kind': { S: KIND }, ':now': { N: String(epochSeconds(now)) } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []).map((item) => unmarshall(item) as StoredDecision));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.decisionId.localeCompare(a.decisionId))
+      .slice(0, limit)
+      .map(toRecord);
+  }
+
+  private newItem(decision: DecisionRecord, now: Date, origin: DeliveryOrigin): StoredDecision {
+    return {
+      pk: pkOf(decision.decisionId),
+      kind: KIND,
+      decisionId: decision.decisionId,
+      fingerprint: decision.fingerprint,
+      startsAt: decision.startsAt,
+      status: decision.status,
+      labels: decision.labels,
+      receivers: [...decision.receivers],
+      actions: Object.fromEntries(decision.actions.map((action, seq) => [action.actionId, { ...action, seq }])),
+      deliveries: 1,
+      step: decision.step,
+      refireAt: decision.refireAt === undefined ? undefined : Date.parse(decision.refireAt),
+      originEventId: origin.eventId,
+      createdAt: decision.createdAt,
+      updatedAt: now.toISOString(),
+      expiresAt: decision.expiresAt,
+    };
+  }
+}

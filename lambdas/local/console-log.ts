@@ -1,0 +1,27 @@
+import type { Log } from '../shared/ports';
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+type Level = (typeof LEVELS)[number];
+
+/**
+ * A readable one-line-per-entry logger for local mode's console. Lambda uses
+ * Powertools' JSON logger instead; both satisfy the `Log` port.
+ */
+export function consoleLog(component: string, level: Level = (process.env.LOG_LEVEL?.toLowerCase() as Level) || 'info'): Log {
+  const threshold = Math.max(0, LEVELS.indexOf(level));
+  const write = (at: Level) => (message: string, extra?: Record<string, unknown>) => {
+    if (LEVELS.indexOf(at) < threshold) return;
+    const line = `${new Date().toISOString()} ${at.padEnd(5)} [${component}] ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`;
+    (at === 'error' || at === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** A logger that keeps every entry, for tests that assert on logs (or that nothing secret is in them). */
+export function memoryLog(): Log & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const write = (at: Level) => (message: string, extra?: Record<string, unknown>) => {
+    lines.push(`${at} ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`);
+  };
+  return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}

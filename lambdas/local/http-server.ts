@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authenticate } from '../ingest/auth';
+import { DEFAULT_MAX_BODY_BYTES } from '../ingest/ingest';
+import type { Log } from '../shared/ports';
+import type { LocalPipeline } from './pipeline';
+
+/** Local mode could not start; the message says why and what to do. */
+export class LocalStartError extends Error {
+  override readonly name = 'LocalStartError';
+}
+
+export interface LocalServerOptions {
+  readonly pipeline: LocalPipeline;
+  readonly token: string | undefined;
+  readonly log: Log;
+  /** @default 8080 */
+  readonly port?: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  readonly maxBodyBytes?: number;
+  /** Further read-only and control routes (node groups, pause, DLQ), by "METHOD /path". */
+  readonly routes?: Readonly<Record<string, (request: { url: URL; body: string }) => Promise<unknown> | unknown>>;
+}
+
+export interface LocalServer {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+// Reads at most `limit` bytes, so an oversized request is refused without buffering it whole.
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLarge(`body is ${declared} bytes; the limit is ${limit}`));
+      request.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        reject(new BodyTooLarge(`body is over the limit of ${limit} bytes`));
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+  response.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
+  response.end(text);
+}
+
+/**
+ * The HTTP surface of local mode (DESIGN.md): the webhook, `GET /healthz`,
+ * and the `/api/*` reads, all but `/healthz` behind the webhook token.
+ */
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const { pipeline, log } = options;
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    const route = `${request.method} ${url.pathname}`;
+    if (route === 'GET /healthz') return send(response, 200, { status: 'ok' });
+
+    let body: string;
+    try {
+      body = await readBody(request, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return send(response, 413, { error: error.message }, { connection: 'close' });
+      throw error;
+    }
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+
+    if (route === 'POST /alertmanager') {
+      const result = await pipeline.ingest({ headers, body });
+      return send(response, result.statusCode, result.body, result.headers);
+    }
+
+    const auth = options.token ? authenticate(headers.authorization, options.token) : ({ ok: false, reason: 'no token configured' } as const);
+    if (!auth.ok) return send(response, 401, { error: auth.reason });
+
+    if (route === 'GET /api/decisions') {
+      const limitParam = Number(url.searchParams.get('limit') ?? 100);
+      if (!Number.isInteger(limitParam) || limitParam < 1 || limitParam > 10_000) {
+        return send(response, 400, { error: 'limit must be an integer from 1 to 10000' });
+      }
+      return send(response, 200, await pipeline.decisions.listRecent(limitParam));
+    }
+    const extra = options.routes?.[route];
+    if (extra) return send(response, 200, await extra({ url, body }));
+    return send(response, 404, { error: `no route ${route}` });
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => {
+      log.error('request failed', { error: error.message, stack: error.stack });
+      if (!response.headersSent) send(response, 500, { error: 'internal error' });
+      else response.end();
+    });
+  });
+
+  const port = options.port ?? 8080;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new LocalStartError(`port ${port} on ${host} is already in use; stop what holds it or start with PORT=<another port>`));
+      else if (error.code === 'EACCES') reject(new LocalStartError(`not allowed to listen on ${host}:${port}; use a port above 1024 (PORT=8080)`));
+      else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}`,
+    port: actual,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

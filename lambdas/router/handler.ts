@@ -1,0 +1,20 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
+import { EventBridgeBus } from '../adapters/aws/eventbridge-bus';
+import { embeddedConfig, Env, readEnv } from '../shared/env';
+import { systemClock } from '../shared/ports';
+import { createRouter } from './router';
+
+const env = readEnv([Env.EventBusName, Env.TableName]);
+const logger = new Logger({ serviceName: 'alertscale-router' });
+
+/** SQS (alerts queue) → router. */
+export const handler = createRouter({
+  config: embeddedConfig().config,
+  decisions: new DynamoDecisionStore(new DynamoDBClient({}), env[Env.TableName]),
+  bus: new EventBridgeBus(new EventBridgeClient({}), env[Env.EventBusName]),
+  clock: systemClock,
+  log: logger,
+});
