@@ -1,14 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { EventBridgeBus } from '../adapters/aws/eventbridge-bus';
+import { powertoolsLog } from '../adapters/aws/powertools-log';
 import { Env, readEnv } from '../shared/env';
 import { systemClock } from '../shared/ports';
 import { createIngest } from './ingest';
 
 const env = readEnv([Env.EventBusName, Env.WebhookTokenSecretArn]);
-const logger = new Logger({ serviceName: 'alertscale-ingest' });
+const logger = powertoolsLog('alertscale-ingest');
 const secrets = new SecretsManagerClient({});
 
 // The token is cached for five minutes, so a rotated secret takes effect without a deploy.

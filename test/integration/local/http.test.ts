@@ -31,7 +31,7 @@ describe('local mode over HTTP', () => {
   it('accepts an Alertmanager notification with the right token', async () => {
     const response = await post(JSON.stringify(fixture('alertmanager/queue-depth-group.json')));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ accepted: 3 });
+    expect((await response.json()) as object).toMatchObject({ accepted: 3 });
   });
 
   it('rejects the same notification without the token', async () => {
@@ -42,7 +42,7 @@ describe('local mode over HTTP', () => {
   it('answers 413 for a body over the limit without reading it whole', async () => {
     const response = await post(JSON.stringify(webhook([alert({ alertname: 'A', blob: 'x'.repeat(100 * 1024) })])));
     expect(response.status).toBe(413);
-    expect((await response.json()).error).toMatch(/limit is 65536/);
+    expect(((await response.json()) as { error: string }).error).toMatch(/limit is 65536/);
   });
 
   it('serves decisions newest first, one per occurrence, behind the token', async () => {
@@ -50,11 +50,11 @@ describe('local mode over HTTP', () => {
     await pipeline.idle();
     const response = await get('/api/decisions?limit=2');
     expect(response.status).toBe(200);
-    const decisions = await response.json();
+    const decisions = (await response.json()) as { labels: Record<string, string>; actions: object[] }[];
     expect(decisions).toHaveLength(2);
-    expect(decisions[0].labels.queue).toBe('newest');
+    expect(decisions[0]?.labels.queue).toBe('newest');
     expect(decisions[0]).toMatchObject({ status: 'firing', receivers: ['scale-up', 'quiet'], duplicates: 0 });
-    expect(decisions[0].actions[0]).toMatchObject({ kind: 'scale', target: 'gpu-l4' });
+    expect(decisions[0]?.actions[0]).toMatchObject({ kind: 'scale', target: 'gpu-l4' });
   });
 
   it('refuses the API without the token', async () => {
