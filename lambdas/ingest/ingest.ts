@@ -32,6 +32,21 @@ export interface IngestDeps {
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** Deeper than any real notification nests (labels sit at depth 4); bounds the work on hostile input. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `limit`; iterative, so hostile depth cannot overflow the stack. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const json = (statusCode: number, body: unknown): IngestResponse => ({
   statusCode,
   headers: { 'content-type': 'application/json' },
@@ -80,6 +95,9 @@ export function createIngest(deps: IngestDeps) {
       document = JSON.parse(body.toString('utf8'));
     } catch (error) {
       return json(400, { error: `body is not JSON: ${(error as Error).message}` });
+    }
+    if (nestsDeeperThan(document, MAX_JSON_DEPTH)) {
+      return json(400, { error: `body nests deeper than ${MAX_JSON_DEPTH} levels` });
     }
     const parsed = webhookSchema.safeParse(document);
     if (!parsed.success) {

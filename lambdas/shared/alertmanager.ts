@@ -6,7 +6,20 @@ import { z } from 'zod';
  * not restricted further here, because Alertmanager 0.27+ accepts UTF-8 names
  * and a stricter check would drop their alerts for good (a 4xx is never retried).
  */
-export const labelSetSchema = z.record(z.string(), z.string());
+export const LABEL_SET_DESCRIPTION = 'label set: label name to string value';
+export const labelSetSchema = z
+  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    message: 'must be an object of string values',
+  })
+  .superRefine((value, ctx) => {
+    for (const [name, labelValue] of Object.entries(value)) {
+      if (typeof labelValue !== 'string') ctx.addIssue({ code: 'custom', path: [name], message: 'must be a string' });
+    }
+  })
+  // Copied with Object.fromEntries, which defines own properties: a label named `__proto__`
+  // survives (an assignment, as a plain record parse does, would set the prototype instead).
+  .transform((value) => Object.fromEntries(Object.entries(value)) as Record<string, string>)
+  .meta({ description: LABEL_SET_DESCRIPTION });
 export type LabelSet = z.infer<typeof labelSetSchema>;
 
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_SET_DESCRIPTION } from './alertmanager';
 import { detailSchemas, EVENT_SOURCE, type DetailType } from './events';
 
 /** File name of a detail-type's JSON Schema in docs/schemas/, e.g. `alertmanager-alert.schema.json`. */
@@ -17,7 +18,16 @@ export function eventJsonSchemas(): Record<string, unknown> {
         $id: `urn:alertscale:schema:${schemaFileName(detailType as DetailType)}`,
         title: `${detailType} (source "${EVENT_SOURCE}")`,
         description: `The detail of the "${detailType}" event alertscale puts on its EventBridge bus.`,
-        ...z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }),
+        ...z.toJSONSchema(schema, {
+          io: 'output',
+          unrepresentable: 'any',
+          // Label sets are parsed by a custom schema (see labelSetSchema); publish them as what they are.
+          override: (ctx) => {
+            if (ctx.jsonSchema.description === LABEL_SET_DESCRIPTION) {
+              Object.assign(ctx.jsonSchema, { type: 'object', additionalProperties: { type: 'string' } });
+            }
+          },
+        }),
       },
     ]),
   );
