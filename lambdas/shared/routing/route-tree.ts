@@ -1,0 +1,104 @@
+import type { RouteConfig } from '../config/schema';
+import { Matcher, matchersFromMaps, matchesAll, MatcherSyntaxError, parseMatchers } from './matchers';
+
+/**
+ * Alertmanager's route tree (dispatch/route.go), built once from the
+ * configuration's `route` and then matched against each alert's labels.
+ */
+
+/** A route tree that Alertmanager would refuse to load; `path` is its key path, e.g. `route.routes[1]`. */
+export class RouteTreeError extends Error {
+  override readonly name = 'RouteTreeError';
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** One node of a built route tree. */
+export interface RouteNode {
+  /** The receiver alerts matching this node go to: its own, or the nearest ancestor's. */
+  readonly receiver: string;
+  /** All of its matchers: `match`, then `match_re`, then `matchers`; every one must hold. */
+  readonly matchers: readonly Matcher[];
+  /** Whether siblings after this node are still tried once it matched. */
+  readonly continue: boolean;
+  readonly routes: readonly RouteNode[];
+  /** Where it sits in the configuration, in the key-path form of config errors: `route.routes[0].routes[2]`. */
+  readonly path: string;
+}
+
+/**
+ * Builds the route tree from a validated configuration's `route`. Children
+ * without a receiver inherit their parent's. Throws `RouteTreeError` for what
+ * Alertmanager rejects when it loads a configuration and the config schema
+ * does not check: a root without a receiver, with matchers or with `continue`,
+ * an invalid `match`/`match_re` label name, or a regex RE2 cannot compile.
+ */
+export function buildRouteTree(root: RouteConfig): RouteNode {
+  if (root.receiver === undefined) {
+    throw new RouteTreeError('root route must specify a default receiver', 'route');
+  }
+  if (root.matchers?.length || Object.keys(root.match ?? {}).length || Object.keys(root.match_re ?? {}).length) {
+    throw new RouteTreeError('root route must not have any matchers', 'route');
+  }
+  if (root.continue) {
+    throw new RouteTreeError('cannot have continue in root route', 'route');
+  }
+  return buildNode(root, root.receiver, 'route');
+}
+
+function buildNode(config: RouteConfig, inherited: string, path: string): RouteNode {
+  let matchers: Matcher[];
+  try {
+    matchers = [...matchersFromMaps(config.match, config.match_re), ...(config.matchers ?? []).flatMap(parseMatchers)];
+  } catch (error) {
+    if (error instanceof MatcherSyntaxError) {
+      throw new RouteTreeError(`${path}: ${error.message}`, path, { cause: error });
+    }
+    throw error;
+  }
+  const receiver = config.receiver ?? inherited;
+  return {
+    receiver,
+    matchers,
+    continue: config.continue ?? false,
+    routes: (config.routes ?? []).map((child, i) => buildNode(child, receiver, `${path}.routes[${i}]`)),
+    path,
+  };
+}
+
+/**
+ * The routes an alert with `labels` is dispatched to, in Alertmanager's order:
+ * depth-first, left to right; among siblings the first that matches ends the
+ * search unless it has `continue: true`; a matching node none of whose
+ * children match is itself the match. The root matches every alert, so the
+ * result is never empty.
+ */
+export function matchRoutes(tree: RouteNode, labels: Readonly<Record<string, string>>): RouteNode[] {
+  return matchNode(tree, labels) ?? [tree];
+}
+
+function matchNode(node: RouteNode, labels: Readonly<Record<string, string>>): RouteNode[] | undefined {
+  if (!matchesAll(node.matchers, labels)) return undefined;
+  const all: RouteNode[] = [];
+  for (const child of node.routes) {
+    const matched = matchNode(child, labels);
+    if (matched === undefined) continue;
+    all.push(...matched);
+    if (!child.continue) break;
+  }
+  return all.length === 0 ? [node] : all;
+}
+
+/**
+ * The receiver names for an alert with `labels`, in the order and with the
+ * repetitions `amtool config routes test` prints them: one per matched route,
+ * so two matched routes with the same receiver give that name twice.
+ */
+export function matchReceivers(tree: RouteNode, labels: Readonly<Record<string, string>>): string[] {
+  return matchRoutes(tree, labels).map((route) => route.receiver);
+}
