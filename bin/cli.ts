@@ -90,7 +90,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           return 2;
         }
         const result = routesTest(rest.slice(1), (path) => loadConfig(path).config.route);
-        (result.exitCode === 0 ? io.out : io.err)(result.output);
+        if (result.output) process.stdout.write(result.output);
+        if (result.stderr) process.stderr.write(result.stderr);
         return result.exitCode;
       }
       case 'pause':

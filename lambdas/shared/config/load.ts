@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import { buildRouteTree, RouteTreeError } from '../routing/route-tree';
 import { configSchema, IGNORED_ROUTE_KEYS, type Config, type RouteConfig } from './schema';
 
 /** A configuration file that cannot be used; `message` names every bad key path. */
@@ -55,6 +56,14 @@ export function parseConfig(document: unknown, source = 'configuration'): Loaded
   if (!result.success) {
     const problems = describeIssues(result.error.issues);
     throw new ConfigError(`${source} is not valid:\n  ${problems.join('\n  ')}`, problems, { cause: result.error });
+  }
+  try {
+    // What Alertmanager refuses at load and a schema cannot see: matchers on the root, bad regexes, …
+    buildRouteTree(result.data.route);
+  } catch (error) {
+    if (!(error instanceof RouteTreeError)) throw error;
+    const problem = error.message.startsWith(`${error.path}:`) ? error.message : `${error.path}: ${error.message}`;
+    throw new ConfigError(`${source} is not valid:\n  ${problem}`, [problem], { cause: error });
   }
   return { config: result.data, warnings: routeWarnings(result.data.route, 'route') };
 }

@@ -70,7 +70,7 @@ const sendResolved = (fallback: boolean) => z.boolean().default(fallback);
  * (`<key>`), from a file (`<key>_file`), or by Secrets Manager name on AWS
  * (`<key>_secret`). At most one may be set.
  */
-function oneSource<const K extends string>(key: K, shape: Record<string, z.ZodType>, required: boolean) {
+function oneSource<Shape extends z.ZodRawShape>(key: string, shape: Shape, required: boolean) {
   const keys = [key, `${key}_file`, `${key}_secret`];
   return z.strictObject(shape).superRefine((value, ctx) => {
     const given = keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined);

@@ -84,6 +84,8 @@ describe('configuration: every kind of bad file names the key path', () => {
     ['two sources of a routing key', VALID.replace('routing_key_secret: alertscale/pagerduty', 'routing_key_secret: a, routing_key: b'), 'receivers[1].pagerduty_configs[0]: set only one of routing_key, routing_key_file, routing_key_secret'],
     ['a receiver defined twice', VALID + '  - name: oncall\n', 'receivers[2].name: receiver "oncall" is defined twice'],
     ['a count that is not a number', VALID.replace('change: 2', 'change: two'), 'receivers[0].scale_configs[0].change: '],
+    ['matchers on the root route, which Alertmanager refuses', VALID.replace('  receiver: oncall\n', "  receiver: oncall\n  matchers: ['a=b']\n"), 'route: root route must not have any matchers'],
+    ['a match_re regex RE2 cannot compile', VALID.replace(`matchers: ['alertname="GPUQueueDepthHigh"']`, "match_re: { alertname: '(unclosed' }"), 'route.routes[0]: '],
     ['no receivers at all', 'route: { receiver: x }\nreceivers: []\n', 'receivers: define at least one receiver'],
   ];
 
