@@ -1,0 +1,519 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
+import { DynamoDeliveryStore } from '../../../lambdas/notifier/delivery-store';
+import { createNotifier, verifyWebhookSignature, type NotifierDeps } from '../../../lambdas/notifier/notifier';
+import type { PagerdutyEvent } from '../../../lambdas/notifier/pagerduty';
+import { localNotifierDeps } from '../../../lambdas/notifier/local';
+import { LocalSecretResolver } from '../../../lambdas/notifier/secrets';
+import type { SlackMessage } from '../../../lambdas/notifier/slack';
+import { LoggingSnsPublisher } from '../../../lambdas/notifier/sns';
+import type { WebhookBody } from '../../../lambdas/notifier/webhook';
+import type { Config } from '../../../lambdas/shared/config/schema';
+import {
+  capturedLogLines,
+  CapturingLog,
+  configFrom,
+  MemoryBus,
+  MemoryDecisionStore,
+  notifyRequest,
+  recordingSleep,
+  sqsEvent,
+  sqsRecord,
+  startFakePeer,
+  TEST_SECRETS,
+  type FakePeer,
+} from '../../unit/notifier/support';
+
+/*
+ * The notifier against real HTTP peers on loopback and the embedded DynamoDB:
+ * each channel's firing, resolve, retry and failure paths.
+ */
+
+let dynamo: EmbeddedDynamo;
+const peers: FakePeer[] = [];
+// Console output too (Powertools' batch processor writes there), for the leak check at the end.
+const consoleLines: string[] = [];
+
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo({ tableName: 'notifier-tests' });
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' ')));
+  }
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await dynamo.stop();
+});
+
+afterEach(async () => {
+  await Promise.all(peers.splice(0).map((peer) => peer.close()));
+});
+
+async function peer(...args: Parameters<typeof startFakePeer>): Promise<FakePeer> {
+  const started = await startFakePeer(...args);
+  peers.push(started);
+  return started;
+}
+
+const recordedDetails: string[] = [];
+
+/** A notifier wired as local mode wires it, with fakes where the test observes, and no real waiting. */
+function notifierFor(config: Config, overrides: Partial<NotifierDeps> = {}) {
+  const decisions = new MemoryDecisionStore();
+  const bus = new MemoryBus();
+  const log = new CapturingLog();
+  const { sleep, waits } = recordingSleep();
+  const deps: NotifierDeps = {
+    config,
+    decisions,
+    deliveries: new DynamoDeliveryStore(dynamo.client, dynamo.tableName),
+    bus,
+    secrets: new LocalSecretResolver(),
+    sns: new LoggingSnsPublisher(log),
+    log,
+    sleep,
+    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },
+    ...overrides,
+  };
+  const notify = createNotifier(deps);
+  const run: typeof notify = async (...args) => {
+    const result = await notify(...args);
+    // What the notifier records is as public as its log: keep it for the leak check.
+    for (const actions of decisions.actions.values()) recordedDetails.push(...actions.map((a) => JSON.stringify(a)));
+    recordedDetails.push(...bus.events.map((e) => JSON.stringify(e)));
+    return result;
+  };
+  return { notify: run, decisions, bus, log, waits };
+}
+
+const pagerdutyConfig = (url: string) =>
+  configFrom(`
+route: { receiver: oncall }
+receivers:
+  - name: oncall
+    pagerduty_configs:
+      - routing_key: ${TEST_SECRETS.routingKey}
+        url: ${url}/v2/enqueue
+        client_url: https://alertscale.example.com
+`);
+
+const slackConfig = (url: string, extra = '') =>
+  configFrom(`
+route: { receiver: oncall }
+receivers:
+  - name: oncall
+    slack_configs:
+      - api_url: ${url}${TEST_SECRETS.slackPath}
+        send_resolved: true
+        channel: '#gpu-oncall'
+${extra}
+`);
+
+const webhookConfig = (url: string) =>
+  configFrom(`
+route: { receiver: oncall }
+receivers:
+  - name: oncall
+    webhook_configs:
+      - url: ${url}/alerts
+        signing_key: ${TEST_SECRETS.signingKey}
+`);
+
+/** The verification function from docs/webhook-signature.md's `verify.mjs` block, loaded as a module. */
+async function documentedRecipe(): Promise<(input: { body: string; timestamp?: string; signature?: string; secret: string; now?: number }) => boolean> {
+  const doc = readFileSync(new URL('../../../docs/webhook-signature.md', import.meta.url), 'utf8');
+  const block = [...doc.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((code) => code.startsWith('// verify.mjs'));
+  if (!block) throw new Error('docs/webhook-signature.md has no ```js block starting with // verify.mjs');
+  const file = join(mkdtempSync(join(tmpdir(), 'alertscale-recipe-')), 'verify.mjs');
+  writeFileSync(file, block);
+  const module = (await import(pathToFileURL(file).href)) as { verifyAlertscaleSignature: ReturnType<typeof documentedRecipe> extends Promise<infer F> ? F : never };
+  return module.verifyAlertscaleSignature;
+}
+
+describe('PagerDuty', () => {
+  it('triggers while the alert fires and resolves it later under the same dedup_key', async () => {
+    const pagerduty = await peer();
+    const { notify } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const firing = notifyRequest({ fingerprint: 'a1b2c3d4e5f60718' });
+    const resolved = notifyRequest({ fingerprint: 'a1b2c3d4e5f60718', status: 'resolved' });
+
+    await notify(sqsEvent(sqsRecord(firing)));
+    await notify(sqsEvent(sqsRecord(resolved)));
+
+    const [trigger, resolve] = [pagerduty.json<PagerdutyEvent>(0), pagerduty.json<PagerdutyEvent>(1)];
+    expect(pagerduty.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v2/enqueue', 'POST /v2/enqueue']);
+    expect(trigger).toMatchObject({ routing_key: TEST_SECRETS.routingKey, event_action: 'trigger' });
+    expect(resolve).toMatchObject({ routing_key: TEST_SECRETS.routingKey, event_action: 'resolve' });
+    expect(resolve.dedup_key).toBe(trigger.dedup_key);
+  });
+
+  it('sends severity, summary, source, links and client from the alert and its config', async () => {
+    const pagerduty = await peer();
+    const { notify } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const request = notifyRequest({
+      labels: { alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100', instance: 'node-7' },
+      annotations: { summary: 'Node node-7 is not ready', runbook_url: 'https://runbooks.example.com/NodeNotReady' },
+    });
+
+    await notify(sqsEvent(sqsRecord(request)));
+
+    expect(pagerduty.json<PagerdutyEvent>(0)).toMatchObject({
+      payload: { summary: 'Node node-7 is not ready', severity: 'critical', source: 'node-7', component: 'gpu-a100', class: 'NodeNotReady', timestamp: request.alert.startsAt },
+      links: [
+        { href: request.alert.generatorURL, text: 'Source' },
+        { href: 'https://runbooks.example.com/NodeNotReady', text: 'Runbook' },
+      ],
+      client: 'alertscale',
+      client_url: 'https://alertscale.example.com',
+    });
+  });
+
+  it('retries a 429 after the Retry-After wait and then records the page as sent', async () => {
+    const pagerduty = await peer((res, index) => (index === 0 ? res.writeHead(429, { 'retry-after': '1' }).end() : res.writeHead(202).end()));
+    const { notify, decisions, waits } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const request = notifyRequest();
+
+    const result = await notify(sqsEvent(sqsRecord(request)));
+
+    expect(pagerduty.requests).toHaveLength(2);
+    expect(waits).toEqual([1000]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(decisions.action(request.decisionId)).toMatchObject({ kind: 'notify', target: 'pagerduty', outcome: 'sent' });
+  });
+
+  it('caps a Retry-After that asks for longer than the configured maximum', async () => {
+    const pagerduty = await peer((res, index) => (index === 0 ? res.writeHead(503, { 'retry-after': '3600' }).end() : res.writeHead(202).end()));
+    const { notify, waits } = notifierFor(pagerdutyConfig(pagerduty.url));
+
+    await notify(sqsEvent(sqsRecord(notifyRequest())));
+
+    expect(waits).toEqual([2000]);
+  });
+
+  it('fails the record for the DLQ and marks the decision failed when every attempt gets a 500', async () => {
+    const pagerduty = await peer((res) => res.writeHead(500).end('upstream exploded'));
+    const { notify, decisions, bus } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const request = notifyRequest();
+    const record = sqsRecord(request);
+
+    const result = await notify(sqsEvent(record));
+
+    expect(pagerduty.requests).toHaveLength(3);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('HTTP 500') });
+    expect(bus.notificationsSent).toEqual([expect.objectContaining({ outcome: 'failed', attempts: 3, channel: 'pagerduty' })]);
+  });
+
+  it('sends a page whose earlier attempts all failed when SQS delivers the record again', async () => {
+    let healthy = false;
+    const pagerduty = await peer((res) => res.writeHead(healthy ? 202 : 502).end());
+    const { notify, decisions } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const request = notifyRequest();
+    await notify(sqsEvent(sqsRecord(request, 'm-retry')));
+    healthy = true;
+
+    const result = await notify(sqsEvent(sqsRecord(request, 'm-retry')));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(decisions.action(request.decisionId)?.outcome).toBe('sent');
+  });
+
+  it('does not retry a 400 and records the page as failed without failing the record', async () => {
+    // PagerDuty's answer echoes the key here, to show it never reaches the decision or the log.
+    const pagerduty = await peer((res) => res.writeHead(400).end(`{"status":"invalid event","errors":["routing_key ${TEST_SECRETS.routingKey} is unknown"]}`));
+    const { notify, decisions } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const request = notifyRequest();
+
+    const result = await notify(sqsEvent(sqsRecord(request)));
+
+    expect(pagerduty.requests).toHaveLength(1);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(decisions.action(request.decisionId)).toMatchObject({
+      outcome: 'failed',
+      detail: expect.stringMatching(/^HTTP 400 from http:\/\/127\.0\.0\.1:\d+: \{"status":"invalid event","errors":\["routing_key \[redacted\] is unknown"\]\}$/),
+    });
+  });
+
+  it('retries a connection that is refused, then fails the record', async () => {
+    const gone = await startFakePeer();
+    await gone.close();
+    const { notify, decisions } = notifierFor(pagerdutyConfig(gone.url));
+    const request = notifyRequest();
+    const record = sqsRecord(request);
+
+    const result = await notify(sqsEvent(record));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(decisions.action(request.decisionId)?.detail).toMatch(/^network error \(ECONNREFUSED\) from http:\/\/127\.0\.0\.1:\d+ \(after 3 attempts\)$/);
+  });
+});
+
+describe('Slack', () => {
+  it('formats a firing alert as Block Kit with status, summary, labels and links', async () => {
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const { notify } = notifierFor(slackConfig(slack.url));
+    const request = notifyRequest({
+      channel: 'slack',
+      labels: { alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100' },
+      annotations: { summary: 'Node <node-7> & friends are not ready', runbook_url: 'https://runbooks.example.com/NodeNotReady' },
+    });
+
+    await notify(sqsEvent(sqsRecord(request)));
+
+    expect(slack.requests[0]?.path).toBe(TEST_SECRETS.slackPath);
+    expect(slack.json<SlackMessage>(0)).toEqual({
+      text: '[FIRING:1] NodeNotReady',
+      channel: '#gpu-oncall',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: ':fire: FIRING (1) · NodeNotReady', emoji: true } },
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: [
+              ':fire: *Firing* — *NodeNotReady*',
+              'Node &lt;node-7&gt; &amp; friends are not ready',
+              '`nodegroup="gpu-a100", severity="critical"`',
+              `<${request.alert.generatorURL}|Source> · <https://runbooks.example.com/NodeNotReady|Runbook>`,
+            ].join('\n'),
+          },
+        },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: '<http://alertmanager.example.com:9093|Alertmanager>' }] },
+      ],
+    });
+  });
+
+  it('says RESOLVED in the message for a resolved alert', async () => {
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const { notify } = notifierFor(slackConfig(slack.url));
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'slack', status: 'resolved' }))));
+
+    const message = slack.json<SlackMessage>(0);
+    expect(message.text).toBe('[RESOLVED:1] NodeNotReady');
+    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: ':white_check_mark: RESOLVED (1) · NodeNotReady', emoji: true } });
+    expect(message.blocks[1]).toMatchObject({ type: 'section', text: { text: expect.stringMatching(/^:white_check_mark: \*Resolved\*/) } });
+  });
+
+  it('sends one message for a group notification of 12 alerts, listing max_alerts and saying how many more', async () => {
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const { notify, decisions } = notifierFor(slackConfig(slack.url, '        max_alerts: 10'));
+    const requests = Array.from({ length: 12 }, () => notifyRequest({ channel: 'slack', notificationId: 'storm-1', size: 12 }));
+
+    const result = await notify(sqsEvent(...requests.map((request) => sqsRecord(request))));
+
+    expect(slack.requests).toHaveLength(1);
+    const message = slack.json<SlackMessage>(0);
+    expect(message.blocks.filter((block) => block.type === 'section')).toHaveLength(10);
+    expect(message.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'and 2 more · <http://alertmanager.example.com:9093|Alertmanager>' }] });
+    expect(message.blocks[0]).toMatchObject({ text: { text: ':fire: FIRING (12) · NodeNotReady' } });
+    expect(result.batchItemFailures).toEqual([]);
+    expect(requests.map((request) => decisions.action(request.decisionId)?.outcome)).toEqual(Array(12).fill('sent'));
+  });
+
+  it('records a revoked webhook URL (404 no_service) as failed without retrying, naming only the host', async () => {
+    const slack = await peer((res) => res.writeHead(404).end('no_service'));
+    const { notify, decisions } = notifierFor(slackConfig(slack.url));
+    const request = notifyRequest({ channel: 'slack' });
+
+    const result = await notify(sqsEvent(sqsRecord(request)));
+
+    expect([slack.requests.length, result.batchItemFailures]).toEqual([1, []]);
+    expect(decisions.action(request.decisionId)?.detail).toBe(`HTTP 404 from ${slack.url}: no_service`);
+  });
+
+  it('fails the record for the DLQ when Slack answers 503 to every attempt', async () => {
+    const slack = await peer((res) => res.writeHead(503).end());
+    const { notify, decisions } = notifierFor(slackConfig(slack.url));
+    const request = notifyRequest({ channel: 'slack' });
+    const record = sqsRecord(request);
+
+    const result = await notify(sqsEvent(record));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(decisions.action(request.decisionId)?.detail).toBe(`HTTP 503 from ${slack.url} (after 3 attempts)`);
+  });
+
+  it('sends separate messages for alerts of different group notifications', async () => {
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const { notify } = notifierFor(slackConfig(slack.url));
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'slack', notificationId: 'n-a' })), sqsRecord(notifyRequest({ channel: 'slack', notificationId: 'n-b' }))));
+
+    expect(slack.requests).toHaveLength(2);
+  });
+});
+
+describe('control-plane webhook', () => {
+  it('posts the alerts and their decisions, signed so that the documented recipe verifies it', async () => {
+    const controlPlane = await peer((res) => res.writeHead(204).end());
+    const { notify } = notifierFor(webhookConfig(controlPlane.url));
+    const request = notifyRequest({ channel: 'webhook' });
+    const verify = await documentedRecipe();
+
+    await notify(sqsEvent(sqsRecord(request)));
+
+    const received = controlPlane.requests[0];
+    expect(
+      verify({
+        body: received?.body ?? '',
+        timestamp: received?.headers['x-alertscale-timestamp'] as string,
+        signature: received?.headers['x-alertscale-signature'] as string,
+        secret: TEST_SECRETS.signingKey,
+      }),
+    ).toBe(true);
+    expect(controlPlane.json<WebhookBody>(0)).toMatchObject({
+      version: '1',
+      status: 'firing',
+      alerts: [request.alert],
+      decisions: [{ decisionId: request.decisionId, actionId: request.action.actionId, fingerprint: request.alert.fingerprint, reason: 'routed' }],
+    });
+  });
+
+  it('fails the documented verification with a wrong secret', async () => {
+    const controlPlane = await peer((res) => res.writeHead(204).end());
+    const { notify } = notifierFor(webhookConfig(controlPlane.url));
+    const verify = await documentedRecipe();
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'webhook' }))));
+
+    const received = controlPlane.requests[0];
+    const input = { body: received?.body ?? '', timestamp: received?.headers['x-alertscale-timestamp'] as string, signature: received?.headers['x-alertscale-signature'] as string };
+    expect(verify({ ...input, secret: 'not-the-signing-key' })).toBe(false);
+    expect(verifyWebhookSignature({ ...input, secret: 'not-the-signing-key' })).toBe(false);
+  });
+
+  it('fails the documented verification when the timestamp is more than five minutes old', async () => {
+    const controlPlane = await peer((res) => res.writeHead(204).end());
+    const { notify } = notifierFor(webhookConfig(controlPlane.url));
+    const verify = await documentedRecipe();
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'webhook' }))));
+
+    const received = controlPlane.requests[0];
+    const input = { body: received?.body ?? '', timestamp: received?.headers['x-alertscale-timestamp'] as string, signature: received?.headers['x-alertscale-signature'] as string, secret: TEST_SECRETS.signingKey };
+    const sixMinutesLater = (Number(input.timestamp) + 6 * 60) * 1000;
+    expect(verify({ ...input, now: sixMinutesLater })).toBe(false);
+    expect(verifyWebhookSignature({ ...input, now: new Date(sixMinutesLater) })).toBe(false);
+  });
+
+  it('fails the documented verification when the body was altered', async () => {
+    const controlPlane = await peer((res) => res.writeHead(204).end());
+    const { notify } = notifierFor(webhookConfig(controlPlane.url));
+    const verify = await documentedRecipe();
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'webhook' }))));
+
+    const received = controlPlane.requests[0];
+    const body = (received?.body ?? '').replace('"firing"', '"resolved"');
+    expect(verify({ body, timestamp: received?.headers['x-alertscale-timestamp'] as string, signature: received?.headers['x-alertscale-signature'] as string, secret: TEST_SECRETS.signingKey })).toBe(false);
+  });
+
+  it('posts one request for the alerts of one group notification', async () => {
+    const controlPlane = await peer((res) => res.writeHead(204).end());
+    const { notify } = notifierFor(webhookConfig(controlPlane.url));
+    const requests = [1, 2, 3].map(() => notifyRequest({ channel: 'webhook', notificationId: 'n-hook', size: 3 }));
+
+    await notify(sqsEvent(...requests.map((request) => sqsRecord(request))));
+
+    expect(controlPlane.requests).toHaveLength(1);
+    expect(controlPlane.json<WebhookBody>(0).decisions.map((d) => d.decisionId)).toEqual(requests.map((r) => r.decisionId));
+  });
+
+  it('signs each retry afresh under the same delivery id', async () => {
+    const controlPlane = await peer((res, index) => res.writeHead(index === 0 ? 503 : 204).end());
+    let now = Date.parse('2026-01-01T10:00:00Z');
+    const { notify } = notifierFor(webhookConfig(controlPlane.url), { clock: () => new Date((now += 1000)) });
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'webhook' }))));
+
+    const [first, second] = controlPlane.requests;
+    expect(first?.headers['x-alertscale-delivery']).toBe(second?.headers['x-alertscale-delivery']);
+    expect(first?.headers['x-alertscale-timestamp']).not.toBe(second?.headers['x-alertscale-timestamp']);
+    expect(verifyWebhookSignature({ body: second?.body ?? '', timestamp: second?.headers['x-alertscale-timestamp'] as string, signature: second?.headers['x-alertscale-signature'] as string, secret: TEST_SECRETS.signingKey, now: new Date(now) })).toBe(true);
+  });
+});
+
+describe('redelivery', () => {
+  it('sends nothing twice when SQS delivers the same messages again', async () => {
+    const pagerduty = await peer();
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const config = configFrom(`
+route: { receiver: oncall }
+receivers:
+  - name: oncall
+    pagerduty_configs: [{ routing_key: ${TEST_SECRETS.routingKey}, url: '${pagerduty.url}/v2/enqueue' }]
+    slack_configs: [{ api_url: '${slack.url}${TEST_SECRETS.slackPath}' }]
+`);
+    const { notify, decisions } = notifierFor(config);
+    const page = notifyRequest({ notificationId: 'n-redelivery' });
+    const chat = { ...page, action: { ...page.action, actionId: `${page.decisionId}:oncall:slack:0`, channel: 'slack' as const } };
+    const batch = sqsEvent(sqsRecord(page, 'm-page'), sqsRecord(chat, 'm-chat'));
+
+    await notify(batch);
+    const again = await notify(batch);
+
+    expect(pagerduty.requests).toHaveLength(1);
+    expect(slack.requests).toHaveLength(1);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(decisions.actions.get(page.decisionId)?.map((a) => [a.target, a.outcome, a.detail]).sort()).toEqual([
+      ['pagerduty', 'sent', 'already delivered; not sent again'],
+      ['slack', 'sent', 'already delivered; not sent again'],
+    ]);
+  });
+
+  it('sends only the alerts of a group that were not sent before', async () => {
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const { notify } = notifierFor(slackConfig(slack.url));
+    const [first, second] = [notifyRequest({ channel: 'slack', notificationId: 'n-partial' }), notifyRequest({ channel: 'slack', notificationId: 'n-partial' })];
+    await notify(sqsEvent(sqsRecord(first, 'm-first')));
+
+    await notify(sqsEvent(sqsRecord(first, 'm-first'), sqsRecord(second, 'm-second')));
+
+    expect(slack.requests).toHaveLength(2);
+    expect(slack.json<SlackMessage>(1).blocks.filter((b) => b.type === 'section')).toHaveLength(1);
+    expect(slack.requests[1]?.body).toContain(second.alert.annotations.summary);
+  });
+});
+
+describe('local mode', () => {
+  it('sends an inline-key channel for real and records a *_secret channel as skipped', async () => {
+    const pagerduty = await peer();
+    const config = configFrom(`
+route: { receiver: oncall }
+receivers:
+  - name: oncall
+    pagerduty_configs:
+      - { routing_key: ${TEST_SECRETS.routingKey}, url: '${pagerduty.url}/v2/enqueue' }
+      - { routing_key_secret: alertscale/pagerduty }
+`);
+    const decisions = new MemoryDecisionStore();
+    const log = new CapturingLog();
+    const notify = createNotifier({ ...localNotifierDeps({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus: new MemoryBus(), log }), retry: { attempts: 1 } });
+    const real = notifyRequest();
+    const secret = { ...real, action: { ...real.action, actionId: `${real.decisionId}:oncall:pagerduty:1`, configIndex: 1 } };
+
+    await notify(sqsEvent(sqsRecord(real), sqsRecord(secret)));
+
+    expect(pagerduty.requests).toHaveLength(1);
+    expect(decisions.actions.get(real.decisionId)?.map((a) => [a.actionId, a.outcome, a.detail]).sort()).toEqual([
+      [real.action.actionId, 'sent', 'HTTP 202'],
+      [secret.action.actionId, 'skipped', 'no local secret'],
+    ]);
+  });
+});
+
+describe('secrets', () => {
+  it('writes no test secret to any log line, decision record or event of this suite', () => {
+    const everything = [...capturedLogLines, ...consoleLines, ...recordedDetails];
+    const leaks = Object.values(TEST_SECRETS).flatMap((secret) => everything.filter((line) => line.includes(secret)));
+
+    expect(capturedLogLines.length).toBeGreaterThan(10);
+    expect(leaks).toEqual([]);
+  });
+});

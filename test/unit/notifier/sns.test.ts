@@ -1,0 +1,93 @@
+import { PublishCommand, SNSClient, NotFoundException, ThrottledException } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createNotifier } from '../../../lambdas/notifier/notifier';
+import { AwsSnsPublisher, snsSubject } from '../../../lambdas/notifier/sns';
+import { configFrom, fakeNotifierDeps, notifyRequest, sqsEvent, sqsRecord } from './support';
+
+const sns = mockClient(SNSClient);
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alertscale-notifications';
+
+const config = configFrom(`
+route: { receiver: mail }
+receivers:
+  - name: mail
+    sns_configs: [{}]
+  - name: custom
+    sns_configs: [{ topic_arn: 'arn:aws:sns:us-east-1:123456789012:other', subject: 'GPU fleet alert', send_resolved: false }]
+`);
+
+function notifier() {
+  const fakes = fakeNotifierDeps(config, { sns: new AwsSnsPublisher(new SNSClient({})), snsTopicArn: TOPIC });
+  return { ...fakes, notify: createNotifier(fakes.deps) };
+}
+
+beforeEach(() => {
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('SNS', () => {
+  it('publishes one message per group notification to the stack topic, with a short subject and a text body', async () => {
+    const { notify, decisions } = notifier();
+    const requests = [1, 2, 3].map(() => notifyRequest({ channel: 'sns', receiver: 'mail', notificationId: 'n-sns' }));
+
+    await notify(sqsEvent(...requests.map((request) => sqsRecord(request))));
+
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toMatchObject({ TopicArn: TOPIC, Subject: '[FIRING:3] NodeNotReady' });
+    expect(calls[0]?.args[0].input.Message).toContain(`FIRING: ${requests[0]?.alert.annotations.summary}`);
+    expect(decisions.action(requests[2]?.decisionId ?? '')?.outcome).toBe('sent');
+  });
+
+  it('uses the configured topic and subject', async () => {
+    const { notify } = notifier();
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'sns', receiver: 'custom' }))));
+
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toMatchObject({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:other', Subject: 'GPU fleet alert' });
+  });
+
+  it('skips a resolved alert when send_resolved is false', async () => {
+    const { notify, decisions } = notifier();
+    const request = notifyRequest({ channel: 'sns', receiver: 'custom', status: 'resolved' });
+
+    await notify(sqsEvent(sqsRecord(request)));
+
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'skipped', detail: 'resolved, and send_resolved is false' });
+  });
+
+  it('records a topic that does not exist as a permanent failure', async () => {
+    sns.on(PublishCommand).rejects(new NotFoundException({ message: 'Topic does not exist', $metadata: { httpStatusCode: 404 } }));
+    const { notify, decisions } = notifier();
+    const request = notifyRequest({ channel: 'sns', receiver: 'mail' });
+
+    const result = await notify(sqsEvent(sqsRecord(request)));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'failed', detail: 'SNS Publish failed: NotFoundException (HTTP 404)' });
+  });
+
+  it('fails the record when SNS keeps throttling', async () => {
+    sns.on(PublishCommand).rejects(new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }));
+    const { notify, decisions } = notifier();
+    const request = notifyRequest({ channel: 'sns', receiver: 'mail' });
+    const record = sqsRecord(request);
+
+    const result = await notify(sqsEvent(record));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(decisions.action(request.decisionId)?.outcome).toBe('failed');
+  });
+});
+
+describe('snsSubject', () => {
+  it('keeps a subject SNS accepts: printable ASCII on one line, at most 100 characters', () => {
+    const subject = snsSubject(`🔥 ${'x'.repeat(200)}\nsecond line`);
+
+    expect(subject).toHaveLength(100);
+    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
