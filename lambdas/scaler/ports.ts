@@ -1,0 +1,71 @@
+/**
+ * The scaler's own ports: the node groups it scales and the kill switch it
+ * obeys. `adapters/` holds an AWS and a local implementation of each.
+ */
+
+/** A node group's Auto Scaling group as it stands. */
+export interface AsgDescription {
+  readonly desired: number;
+  /** The ASG's own bounds; the guardrails apply within them. */
+  readonly min: number;
+  readonly max: number;
+  /** Instances currently in the group, when known (in service or coming up). */
+  readonly instances?: number | undefined;
+}
+
+/** The Auto Scaling groups behind the node groups. */
+export interface NodeGroups {
+  /** Throws `NodeGroupNotFoundError` when there is no such group. */
+  describe(asgName: string): Promise<AsgDescription>;
+  /**
+   * Sets the desired capacity, ignoring the ASG's own cooldown (ours is kept in
+   * DynamoDB). Throws `CapacityUnavailableError` when the group cannot get the
+   * instances, `NodeGroupValidationError` for a request Auto Scaling rejects
+   * for good, and `TransientScalingError` when retries were spent.
+   */
+  setDesired(asgName: string, desired: number): Promise<void>;
+}
+
+/** The global kill switch: while on, scaling is recorded as skipped and nothing changes. */
+export interface PauseSwitch {
+  isPaused(): Promise<boolean>;
+}
+
+/** No Auto Scaling group has this name. Not retried. */
+export class NodeGroupNotFoundError extends Error {
+  override readonly name = 'NodeGroupNotFoundError';
+  constructor(
+    readonly asgName: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Auto Scaling group "${asgName}" not found`, options);
+  }
+}
+
+/** Auto Scaling rejected the request as invalid (outside bounds, bad name). Not retried. */
+export class NodeGroupValidationError extends Error {
+  override readonly name = 'NodeGroupValidationError';
+}
+
+/** The group could not get instances (InsufficientInstanceCapacity and the like): move the increment to a fallback. */
+export class CapacityUnavailableError extends Error {
+  override readonly name = 'CapacityUnavailableError';
+  constructor(
+    readonly asgName: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A failure worth retrying later (throttling, a scaling activity in progress) that outlasted the retries. */
+export class TransientScalingError extends Error {
+  override readonly name = 'TransientScalingError';
+}
+
+/** True for errors that tell of missing capacity, whether from the API or a launch event's status message. */
+export function isCapacityFailure(error: { name?: string; message?: string } | string): boolean {
+  const text = typeof error === 'string' ? error : `${error.name ?? ''} ${error.message ?? ''}`;
+  return /Insufficient(Instance)?Capacity|insufficient capacity|not have sufficient \S+ capacity/i.test(text);
+}
