@@ -101,7 +101,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return send(response, 200, await pipeline.decisions.listRecent(limitParam));
     }
     const extra = options.routes?.[route];
-    if (extra) return send(response, 200, await extra({ url, body }));
+    if (extra) {
+      try {
+        return send(response, 200, await extra({ url, body }));
+      } catch (error) {
+        // Control routes signal a bad request with a named error; anything else is a 500.
+        if ((error as Error).name === 'BadControlRequestError') return send(response, 400, { error: (error as Error).message });
+        throw error;
+      }
+    }
     return send(response, 404, { error: `no route ${route}` });
   };
 

@@ -3,7 +3,10 @@ import { startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/dyna
 import { LocalEventBus, type EventEnvelope } from '../adapters/local/local-bus';
 import { LocalQueue, type DeadLetter } from '../adapters/local/local-queue';
 import { createIngest } from '../ingest/ingest';
+import { createNotifier } from '../notifier/notifier';
+import { localNotifierDeps } from '../notifier/local';
 import { createRouter } from '../router/router';
+import { localScaler, nodeGroupsView, type LocalScaler, type NodeGroupView } from '../scaler/local';
 import type { Config } from '../shared/config/schema';
 import { patterns } from '../shared/events';
 import { systemClock, type Clock, type Log } from '../shared/ports';
@@ -31,6 +34,10 @@ export interface LocalPipeline {
   readonly decisions: DynamoDecisionStore;
   readonly ingest: ReturnType<typeof createIngest>;
   readonly queues: readonly LocalQueue[];
+  /** The scaler with its simulated node groups and kill switch. */
+  readonly scaling: LocalScaler;
+  /** `GET /api/node-groups`: each configured group with its simulated size and last action. */
+  nodeGroups(): Promise<NodeGroupView[]>;
   /** Every message parked after its retries, across queues. */
   deadLetters(): DeadLetter[];
   /** Resolves once every queue is drained (for tests and benchmarks). */
@@ -53,7 +60,26 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     consumer: createRouter({ config, decisions, bus, clock, log: options.log('router') }),
   });
   bus.addRule({ name: 'Alerts', pattern: patterns.alerts, target: (event) => routerQueue.send(envelopeBody(event)) });
-  const queues: LocalQueue[] = [routerQueue];
+
+  // As on AWS: one FIFO queue, one rule per node group whose target sets that group as the message group.
+  const scaling = localScaler({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: options.log('scaler'), clock });
+  const scaleQueue = new LocalQueue({ name: 'alertscale-scale.fifo', fifo: true, log: options.log('queue'), consumer: (event) => scaling.scaler.handleSqs(event) });
+  for (const group of config.node_groups) {
+    bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(envelopeBody(event), group.name) });
+  }
+  bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful, target: (event) => scaleQueue.send(envelopeBody(event), 'launch-unsuccessful') });
+
+  // A batching window lets the alerts of one Alertmanager group reach the notifier together (one Slack message).
+  const notifyQueue = new LocalQueue({
+    name: 'alertscale-notify',
+    log: options.log('queue'),
+    batchSize: 100,
+    batchWindowMs: 200,
+    consumer: createNotifier(localNotifierDeps({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: options.log('notifier'), clock })),
+  });
+  bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(envelopeBody(event)) });
+
+  const queues: LocalQueue[] = [routerQueue, scaleQueue, notifyQueue];
 
   const ingest = createIngest({ bus, token: async () => options.token, log: options.log('ingest'), clock });
 
@@ -69,6 +95,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     decisions,
     ingest,
     queues,
+    scaling,
+    nodeGroups: () => nodeGroupsView(config, scaling.state, scaling.nodeGroups, clock),
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
     idle,
     stop: async () => {

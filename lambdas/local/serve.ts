@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../shared/config/load';
 import { consoleLog } from './console-log';
 import { startLocalServer, type LocalServer } from './http-server';
+import { controlRoutes } from './control-routes';
 import { startLocalPipeline, type LocalPipeline } from './pipeline';
 
 export interface ServeOptions {
@@ -33,7 +34,7 @@ export async function serve(options: ServeOptions): Promise<RunningLocalMode> {
   const pipeline = await startLocalPipeline({ config, token, log: (component) => consoleLog(component), dataDir: options.dataDir });
   let server: LocalServer;
   try {
-    server = await startLocalServer({ pipeline, token, log, port: options.port, host: options.host });
+    server = await startLocalServer({ pipeline, token, log, port: options.port, host: options.host, routes: controlRoutes(pipeline) });
   } catch (error) {
     await pipeline.stop();
     throw error;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig, type LoadedConfig } from './config/load';
+import { parseConfig, type LoadedConfig } from './config/parse';
 
 /**
  * Environment variable names shared by the stack (`lib/`), which sets them, and
