@@ -1,0 +1,79 @@
+/**
+ * The CDK app (cdk.json: `npx tsx bin/app.ts`).
+ *
+ * The configuration file is the context value `alertscale:config` (cdk.json
+ * sets `config/alertscale.yml`; override with `npx cdk synth -c
+ * alertscale:config=path/to/file.yml`), relative to the project root. Run
+ * without the CDK CLI (`npx tsx bin/app.ts`), context comes from the
+ * `CDK_CONTEXT_JSON` environment variable, as the CLI passes it, and the file
+ * defaults to the shipped example.
+ *
+ * The file is validated with the same schema as local mode and `alertscale
+ * check`: a bad file stops the synth with the key path of every problem and
+ * exit code 1, never a stack trace.
+ *
+ * cdk-nag's AwsSolutions checks run on every synth, as in the tests: a finding
+ * not acknowledged (with a reason) in lib/nag-suppressions.ts fails it.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, loadConfig } from '../lambdas/shared/config/load';
+import type { Config } from '../lambdas/shared/config/schema';
+import { AlertscaleStack } from '../lib/alertscale-stack';
+import { PROJECT_ROOT } from '../lib/alertscale-function';
+
+/** The context key naming the configuration file. */
+const CONFIG_CONTEXT_KEY = 'alertscale:config';
+const DEFAULT_CONFIG = 'config/alertscale.yml';
+
+const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+const configPath = resolve(PROJECT_ROOT, String(app.node.tryGetContext(CONFIG_CONTEXT_KEY) ?? DEFAULT_CONFIG));
+
+let loaded: ReturnType<typeof loadConfig>;
+try {
+  loaded = loadConfig(configPath);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`alertscale: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+for (const warning of [...loaded.warnings, ...awsOnlyWarnings(loaded.config)]) {
+  process.stderr.write(`alertscale: warning: ${warning}\n`);
+}
+
+// loadConfig has parsed this text already; the raw document (not the validated
+// object, which carries the schema's defaults) is what the bundles embed.
+const rawConfig: unknown = parseYaml(readFileSync(configPath, 'utf8'));
+
+new AlertscaleStack(app, 'Alertscale', {
+  config: loaded.config,
+  rawConfig,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+
+/**
+ * Channel secrets given inline would be embedded in the Lambda bundles, and
+ * `*_file` paths do not exist on Lambda: on AWS, `*_secret` (Secrets Manager)
+ * is the way. Warnings, not errors, since the same file also serves local mode.
+ */
+function awsOnlyWarnings(config: Config): string[] {
+  const keys = { pagerduty_configs: 'routing_key', slack_configs: 'api_url', webhook_configs: 'signing_key' } as const;
+  return config.receivers.flatMap((receiver, i) =>
+    Object.entries(keys).flatMap(([channel, key]) =>
+      (receiver[channel as keyof typeof keys] as Record<string, unknown>[]).flatMap((entry, j) =>
+        [key, `${key}_file`]
+          .filter((k) => entry[k] !== undefined)
+          .map(
+            (k) =>
+              `receivers[${i}].${channel}[${j}].${k}: ${k.endsWith('_file') ? 'no such file on Lambda' : 'embedded in the Lambda bundle'}; on AWS use ${key}_secret`,
+          ),
+      ),
+    ),
+  );
+}

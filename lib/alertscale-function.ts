@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Duration,
+  aws_dynamodb as dynamodb,
+  aws_events as events,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_lambda_nodejs as nodejs,
+  aws_logs as logs,
+  aws_secretsmanager as secretsmanager,
+  aws_sns as sns,
+  aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Env } from '../lambdas/shared/env';
+import { acknowledgeFunctionFindings } from './nag-suppressions';
+
+/** The repository root: entries, `package-lock.json` and `tsconfig.json` are found from here. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * esbuild's ESM output has no `require`; a few bundled CommonJS dependencies
+ * still call it for Node built-ins, so the bundle gets one made from its own URL.
+ * The alias keeps the banner from clashing with a bundled `createRequire`.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as alertscaleCreateRequire } from 'node:module';const require = alertscaleCreateRequire(import.meta.url);";
+
+/** Properties of an {@link AlertscaleFunction}. */
+export interface AlertscaleFunctionProps {
+  /** The handler file, relative to `projectRoot` (or absolute), e.g. `lambdas/ingest/handler.ts`. */
+  readonly entry: string;
+  /**
+   * The exported function of `entry` that Lambda calls.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+  /**
+   * The configuration document as parsed from YAML (not the validated object:
+   * handlers validate it again at cold start with `embeddedConfig()`, applying
+   * the schema's defaults themselves). Embedded in the bundle with esbuild's
+   * `define`, because an environment variable would cap it at 4 KB.
+   */
+  readonly rawConfig: unknown;
+  /**
+   * Short name of the pipeline stage; becomes Powertools' service name.
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+  /** @default - a description naming the service */
+  readonly description?: string;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /**
+   * Memory in MB; on Lambda, CPU grows with it, so it also sets cold-start speed.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /** @default - no further environment variables */
+  readonly environment?: Record<string, string>;
+  /**
+   * Where asynchronous invocations (EventBridge, for instance) go once Lambda's own retries are spent.
+   * @default - none: only for functions invoked synchronously or by an event source mapping
+   */
+  readonly deadLetterQueue?: lambda.FunctionProps['deadLetterQueue'];
+  /**
+   * The repository root, holding `package-lock.json` and `tsconfig.json`.
+   * @default - the parent directory of `lib/`
+   */
+  readonly projectRoot?: string;
+}
+
+/** The access a function gets to the table. */
+export type TableAccess = 'read' | 'readWrite';
+
+/**
+ * The one way alertscale builds a Lambda function: Node.js 22 on arm64, X-Ray
+ * tracing, a log group kept for a month, and an ESM bundle made by esbuild
+ * from `node_modules` (never Docker) with the AWS SDK clients bundled in, so
+ * the versions tested are the versions deployed.
+ *
+ * Access is given with the `use*` methods, which set the environment variable
+ * a handler reads (names from `lambdas/shared/env.ts`) and grant the matching
+ * permission in one call, so neither can be forgotten.
+ */
+export class AlertscaleFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: AlertscaleFunctionProps) {
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const entry = isAbsolute(props.entry) ? props.entry : join(projectRoot, props.entry);
+    if (!existsSync(entry)) {
+      throw new Error(`${id}: handler entry ${entry} does not exist; create it or fix the entry path`);
+    }
+    const serviceName = props.serviceName ?? id;
+    // The log group and role are siblings of the function (a subclass cannot
+    // create children before super()); their ids derive from the function's.
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: logs.RetentionDays.ONE_MONTH });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `alertscale ${serviceName} function`,
+    });
+    // Writes to its own log group only, instead of AWSLambdaBasicExecutionRole's logs:* on every group.
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry,
+      handler: props.handler ?? 'handler',
+      description: props.description ?? `alertscale ${serviceName}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 256,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      deadLetterQueue: props.deadLetterQueue,
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: `alertscale-${serviceName}`,
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        banner: ESM_REQUIRE_BANNER,
+        // ESM entry points of the SDK and Powertools let esbuild drop what a handler never calls.
+        mainFields: ['module', 'main'],
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        externalModules: [],
+        forceDockerBundling: false,
+        // esbuild's per-bundle size summary is noise in synth and test output; problems still show.
+        logLevel: nodejs.LogLevel.WARNING,
+        define: {
+          // The literal expression `process.env.ALERTSCALE_CONFIG` becomes a JSON string; see embeddedConfig().
+          [`process.env.${Env.Config}`]: JSON.stringify(JSON.stringify(props.rawConfig ?? null)),
+        },
+      },
+    });
+    acknowledgeFunctionFindings(this, role);
+  }
+
+  /** Sets `TABLE_NAME` and grants data access to the table. */
+  useTable(table: dynamodb.ITable, access: TableAccess = 'readWrite'): this {
+    this.addEnvironment(Env.TableName, table.tableName);
+    if (access === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    return this;
+  }
+
+  /** Sets `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only. */
+  useEventBus(bus: events.IEventBus): this {
+    this.addEnvironment(Env.EventBusName, bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** Sets `WEBHOOK_TOKEN_SECRET_ARN` and grants reading that secret. */
+  useWebhookTokenSecret(secret: secretsmanager.ISecret): this {
+    this.addEnvironment(Env.WebhookTokenSecretArn, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /** Sets `PAUSE_PARAMETER_NAME` and grants reading the kill-switch parameter. */
+  usePauseParameter(parameter: ssm.IStringParameter): this {
+    this.addEnvironment(Env.PauseParameterName, parameter.parameterName);
+    parameter.grantRead(this);
+    return this;
+  }
+
+  /** Sets `SNS_TOPIC_ARN` and grants `sns:Publish` on the topic. */
+  useNotificationTopic(topic: sns.ITopic): this {
+    this.addEnvironment(Env.SnsTopicArn, topic.topicArn);
+    topic.grantPublish(this);
+    return this;
+  }
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../lambdas/shared/config/load';
+import { AlertscaleStack, type AlertscaleStackProps } from '../../lib/alertscale-stack';
+import { PROJECT_ROOT } from '../../lib/alertscale-function';
+
+/** The shipped example configuration, as parsed YAML (a fresh copy each call, free to modify). */
+export function exampleConfigDocument(): Record<string, unknown> {
+  return parseYaml(readFileSync(join(PROJECT_ROOT, 'config/alertscale.yml'), 'utf8')) as Record<string, unknown>;
+}
+
+export interface BuiltStack {
+  readonly app: App;
+  readonly stack: AlertscaleStack;
+  readonly template: Template;
+}
+
+export interface BuildOptions {
+  /** The configuration document. @default - the shipped example */
+  readonly document?: unknown;
+  /**
+   * Run esbuild for every function. Template-shape tests skip it (the
+   * `aws:cdk:bundling-stacks` context set to no stack): it is what makes a synth slow.
+   * @default false
+   */
+  readonly bundle?: boolean;
+  readonly stackProps?: Partial<AlertscaleStackProps>;
+}
+
+const assemblies: string[] = [];
+
+/** Removes the cloud assemblies this test file synthesized (call from `afterAll`). */
+export function removeAssemblies(): void {
+  for (const dir of assemblies.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Synthesizes the stack once, into a temporary cloud assembly directory. */
+export function buildStack(options: BuildOptions = {}): BuiltStack {
+  const document = options.document ?? exampleConfigDocument();
+  const { config } = parseConfig(document);
+  const outdir = mkdtempSync(join(tmpdir(), 'alertscale-cdk-'));
+  assemblies.push(outdir);
+  const app = new App({
+    // CDK's built-in CloudFormation schema validation takes ~10 s per synth; the
+    // bundling test keeps it on and asserts it finds nothing.
+    builtinCloudFormationValidation: options.bundle ?? false,
+    outdir,
+    // With bundling, record each asset's directory on its resource (as the CDK CLI asks for).
+    context: options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] },
+  });
+  const stack = new AlertscaleStack(app, 'Alertscale', { config, rawConfig: document, ...options.stackProps });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child, or itself). */
+export function logicalIdOf(built: BuiltStack, construct: { node: { defaultChild?: unknown } } & object): string {
+  const resource = (construct.node.defaultChild ?? construct) as Parameters<AlertscaleStack['getLogicalId']>[0];
+  return built.stack.getLogicalId(resource);
+}
+
+/** An IAM policy statement as it appears in the template. */
+export interface TemplateStatement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, unknown>;
+}
+
+/** Every statement of every IAM policy attached to the function's role. */
+export function statementsOf(built: BuiltStack, fn: { role?: { node: { defaultChild?: unknown } } }): TemplateStatement[] {
+  const roleId = logicalIdOf(built, fn.role as never);
+  const policies = built.template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as TemplateStatement[]);
+}
+
+/** The sorted, de-duplicated actions of the statements. */
+export function actionsOf(statements: readonly TemplateStatement[]): string[] {
+  return [...new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
+}
+
+/** The statements granting `action`. */
+export function statementsGranting(statements: readonly TemplateStatement[], action: string): TemplateStatement[] {
+  return statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action));
+}
