@@ -15,11 +15,9 @@
  * cdk-nag's AwsSolutions checks run on every synth, as in the tests: a finding
  * not acknowledged (with a reason) in lib/nag-suppressions.ts fails it.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfig } from '../lambdas/shared/config/load';
 import type { Config } from '../lambdas/shared/config/schema';
 import { AlertscaleStack } from '../lib/alertscale-stack';
@@ -47,13 +45,8 @@ for (const warning of [...loaded.warnings, ...awsOnlyWarnings(loaded.config)]) {
   process.stderr.write(`alertscale: warning: ${warning}\n`);
 }
 
-// loadConfig has parsed this text already; the raw document (not the validated
-// object, which carries the schema's defaults) is what the bundles embed.
-const rawConfig: unknown = parseYaml(readFileSync(configPath, 'utf8'));
-
 new AlertscaleStack(app, 'Alertscale', {
   config: loaded.config,
-  rawConfig,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

@@ -14,6 +14,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { Config } from '../lambdas/shared/config/schema';
 import { Env } from '../lambdas/shared/env';
 import { acknowledgeFunctionFindings } from './nag-suppressions';
 
@@ -38,12 +39,11 @@ export interface AlertscaleFunctionProps {
    */
   readonly handler?: string;
   /**
-   * The configuration document as parsed from YAML (not the validated object:
-   * handlers validate it again at cold start with `embeddedConfig()`, applying
-   * the schema's defaults themselves). Embedded in the bundle with esbuild's
-   * `define`, because an environment variable would cap it at 4 KB.
+   * The validated configuration (defaults applied, durations in ms). Embedded
+   * in the bundle with esbuild's `define`, because an environment variable
+   * would cap it at 4 KB; handlers read it with `embeddedConfig()`.
    */
-  readonly rawConfig: unknown;
+  readonly config: Config;
   /**
    * Short name of the pipeline stage; becomes Powertools' service name.
    * @default - the construct id
@@ -78,8 +78,8 @@ export type TableAccess = 'read' | 'readWrite';
 /**
  * The one way alertscale builds a Lambda function: Node.js 22 on arm64, X-Ray
  * tracing, a log group kept for a month, and an ESM bundle made by esbuild
- * from `node_modules` (never Docker) with the AWS SDK clients bundled in, so
- * the versions tested are the versions deployed.
+ * from `node_modules` (never Docker). The AWS SDK comes from the runtime (see
+ * `externalModules` below); everything else is bundled and tree-shaken.
  *
  * Access is given with the `use*` methods, which set the environment variable
  * a handler reads (names from `lambdas/shared/env.ts`) and grant the matching
@@ -125,18 +125,22 @@ export class AlertscaleFunction extends nodejs.NodejsFunction {
       bundling: {
         format: nodejs.OutputFormat.ESM,
         banner: ESM_REQUIRE_BANNER,
-        // ESM entry points of the SDK and Powertools let esbuild drop what a handler never calls.
+        // ESM entry points of Powertools and zod let esbuild drop what a handler never calls.
         mainFields: ['module', 'main'],
         target: 'node22',
         minify: true,
         sourceMap: true,
-        externalModules: [],
+        // The AWS SDK v3 is left to the nodejs22.x runtime, which ships it: bundling it would put
+        // every function over DESIGN.md's 400 KB (the clients and @smithy/core alone are 450 KB-
+        // 700 KB), and the runtime's copy is already on disk. Our code, zod/mini, re2js and
+        // Powertools are bundled. Local mode and tests use the version pinned in package.json.
+        externalModules: ['@aws-sdk/*'],
         forceDockerBundling: false,
         // esbuild's per-bundle size summary is noise in synth and test output; problems still show.
         logLevel: nodejs.LogLevel.WARNING,
         define: {
           // The literal expression `process.env.ALERTSCALE_CONFIG` becomes a JSON string; see embeddedConfig().
-          [`process.env.${Env.Config}`]: JSON.stringify(JSON.stringify(props.rawConfig ?? null)),
+          [`process.env.${Env.Config}`]: JSON.stringify(JSON.stringify(props.config)),
         },
       },
     });

@@ -29,11 +29,6 @@ export interface AlertscaleStackProps extends StackProps {
   /** The validated configuration (`loadConfig`): node groups, receivers, secrets. */
   readonly config: Config;
   /**
-   * The configuration document as parsed from YAML, embedded in every bundle;
-   * handlers validate it again at cold start with the same schema.
-   */
-  readonly rawConfig: unknown;
-  /**
    * Name of the custom event bus.
    * @default 'alertscale'
    */
@@ -97,7 +92,7 @@ export class AlertscaleStack extends Stack {
       description: 'alertscale: Prometheus Alertmanager alerts → GPU node group scaling and on-call pages',
       ...props,
     });
-    const { config, rawConfig } = props;
+    const { config } = props;
 
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic');
     const alarmTopic = this.alarmTopic.topic;
@@ -125,7 +120,7 @@ export class AlertscaleStack extends Stack {
       entry: 'lambdas/ingest/handler.ts',
       serviceName: 'ingest',
       description: 'alertscale ingest: Alertmanager webhook → EventBridge',
-      rawConfig,
+      config,
       // Within API Gateway's 30 s integration limit, with room for PutEvents retries.
       timeout: Duration.seconds(25),
     });
@@ -141,7 +136,7 @@ export class AlertscaleStack extends Stack {
       entry: 'lambdas/router/handler.ts',
       serviceName: 'router',
       description: 'alertscale router: dedupe, route tree, decisions',
-      rawConfig,
+      config,
       timeout: Duration.seconds(30),
     });
     this.router.useTable(table).useEventBus(bus);
@@ -161,7 +156,7 @@ export class AlertscaleStack extends Stack {
 
     this.scaling = new NodeGroupScaling(this, 'Scaling', {
       nodeGroups: config.node_groups,
-      rawConfig,
+      config,
       bus,
       table,
       pauseParameter: this.pauseParameter,
@@ -169,7 +164,7 @@ export class AlertscaleStack extends Stack {
       eventTargetDeadLetterQueue: this.eventTargetDeadLetterQueue,
     });
     this.notifications = new Notifications(this, 'Notifications', {
-      rawConfig,
+      config,
       secretNames: secretNamesIn(config),
       extraTopicArns: config.receivers.flatMap((r) => r.sns_configs.flatMap((c) => (c.topic_arn ? [c.topic_arn] : []))),
       bus,

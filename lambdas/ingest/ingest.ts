@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { alertFingerprint, webhookSchema, type Webhook } from '../shared/alertmanager';
-import { keyPath } from '../shared/config/parse';
+import { keyPath } from '../shared/key-path';
 import { DetailType, type AlertEvent, type BusEvent } from '../shared/events';
 import type { Clock, EventBus, Log } from '../shared/ports';
 import { EventTooLargeError, publishAll, type PublishOptions } from '../shared/publish';

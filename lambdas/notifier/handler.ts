@@ -15,7 +15,7 @@ import { AwsSnsPublisher } from './sns';
 
 // AWS wiring only; the use case is createNotifier. Read once per cold start.
 const env = readEnv([Env.TableName, Env.EventBusName, Env.SnsTopicArn]);
-const { config } = embeddedConfig();
+const config = embeddedConfig();
 const logger = new Logger({ serviceName: 'alertscale-notifier' });
 const log: Log = {
   debug: (message, extra) => logger.debug(message, extra ?? {}),

@@ -12,7 +12,7 @@ const logger = powertoolsLog('alertscale-router');
 
 /** SQS (alerts queue) → router. */
 export const handler = createRouter({
-  config: embeddedConfig().config,
+  config: embeddedConfig(),
   decisions: new DynamoDecisionStore(new DynamoDBClient({}), env[Env.TableName]),
   bus: new EventBridgeBus(new EventBridgeClient({}), env[Env.EventBusName]),
   clock: systemClock,

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { occurrenceKey } from '../shared/alertmanager';
 import type { Config } from '../shared/config/schema';
 import { alertEventSchema, DetailType, type AlertEvent, type BusEvent, type NotifyRequested, type ScaleRequested } from '../shared/events';

@@ -15,7 +15,7 @@ import { createScaler } from './scaler';
 
 // AWS wiring only: read env and config once per container, build clients, hand them to the scaler.
 const env = readEnv([Env.TableName, Env.EventBusName, Env.PauseParameterName]);
-const { config } = embeddedConfig();
+const config = embeddedConfig();
 const logger = new Logger({ serviceName: 'alertscale-scaler' });
 // Powertools' Logger takes extra attributes as rest arguments; the Log port takes one optional object.
 const log: Log = {

@@ -1,6 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Config, NodeGroupConfig } from '../shared/config/schema';
 import { DetailType, scaleRequestedSchema, type ScaleRequested } from '../shared/events';
 import { systemClock, type Clock, type DecisionStore, type EventBus, type Log } from '../shared/ports';
@@ -86,14 +86,14 @@ export class ScalingRetryError extends Error {
   override readonly name = 'ScalingRetryError';
 }
 
-const envelopeSchema = z.looseObject({ 'detail-type': z.string(), source: z.string().optional(), detail: z.unknown() });
+const envelopeSchema = z.looseObject({ 'detail-type': z.string(), source: z.optional(z.string()), detail: z.unknown() });
 
 /** The parts of Auto Scaling's launch-failure event the scaler reads. */
 export const launchUnsuccessfulDetailSchema = z.looseObject({
   AutoScalingGroupName: z.string(),
-  StatusMessage: z.string().optional(),
-  Cause: z.string().optional(),
-  ActivityId: z.string().optional(),
+  StatusMessage: z.optional(z.string()),
+  Cause: z.optional(z.string()),
+  ActivityId: z.optional(z.string()),
 });
 
 const LAUNCH_UNSUCCESSFUL = 'EC2 Instance Launch Unsuccessful';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { alertSchema, scaleRequestedSchema, scalingOutcomeSchema } from '../shared/events';
 
 /**
@@ -20,14 +20,14 @@ export const appliedActionSchema = z.object({
   actionId: z.string(),
   decisionId: z.string(),
   outcome: scalingOutcomeSchema,
-  from: z.number().int().nullable(),
-  to: z.number().int().nullable(),
+  from: z.nullable(z.int()),
+  to: z.nullable(z.int()),
   reason: z.string(),
   at: z.number(),
   /** Escalated as part of this action. */
-  escalated: z.boolean().optional(),
+  escalated: z.optional(z.boolean()),
   /** The increment that moved on to a fallback group, and where. */
-  forwarded: z.object({ nodeGroup: z.string(), change: z.number().int(), actionId: z.string() }).optional(),
+  forwarded: z.optional(z.object({ nodeGroup: z.string(), change: z.int(), actionId: z.string() })),
 });
 export type AppliedAction = z.infer<typeof appliedActionSchema>;
 
@@ -35,13 +35,13 @@ export type AppliedAction = z.infer<typeof appliedActionSchema>;
 export const inFlightSchema = z.object({
   actionId: z.string(),
   decisionId: z.string(),
-  from: z.number().int(),
-  to: z.number().int(),
+  from: z.int(),
+  to: z.int(),
   outcome: z.enum(['scaled', 'clamped']),
   reason: z.string(),
   direction: z.enum(['up', 'down']),
   /** The effective upper bound when claimed, to tell when the group reaches it. */
-  upper: z.number().int(),
+  upper: z.int(),
   at: z.number(),
 });
 export type InFlight = z.infer<typeof inFlightSchema>;
@@ -51,14 +51,14 @@ export const lastScaleUpSchema = z.object({
   decisionId: z.string(),
   actionId: z.string(),
   receiver: z.string(),
-  from: z.number().int(),
-  to: z.number().int(),
+  from: z.int(),
+  to: z.int(),
   at: z.number(),
-  step: z.number().int(),
+  step: z.int(),
   cooldownSeconds: z.number(),
   dryRun: z.boolean(),
   /** The group the increment first went to, when this was itself a fallback. */
-  origin: z.string().optional(),
+  origin: z.optional(z.string()),
   alert: alertSchema,
   group: scaleRequestedSchema.shape.group,
   /** A launch failure has already moved this increment on. */
@@ -67,17 +67,17 @@ export const lastScaleUpSchema = z.object({
 export type LastScaleUp = z.infer<typeof lastScaleUpSchema>;
 
 export const nodeGroupStateSchema = z.object({
-  version: z.number().int().nonnegative(),
-  lastActionAt: z.object({ up: z.number().optional(), down: z.number().optional() }),
+  version: z.int().check(z.nonnegative()),
+  lastActionAt: z.object({ up: z.optional(z.number()), down: z.optional(z.number()) }),
   recentActions: z.array(z.number()),
-  backoffUntil: z.number().optional(),
+  backoffUntil: z.optional(z.number()),
   /** Since when the group has been at its upper bound, as last observed. */
-  atMaxSince: z.number().optional(),
-  inFlight: inFlightSchema.optional(),
+  atMaxSince: z.optional(z.number()),
+  inFlight: z.optional(inFlightSchema),
   applied: z.array(appliedActionSchema),
-  lastScaleUp: lastScaleUpSchema.optional(),
+  lastScaleUp: z.optional(lastScaleUpSchema),
   /** The most recent action of any outcome, for `GET /api/node-groups`. */
-  lastAction: appliedActionSchema.optional(),
+  lastAction: z.optional(appliedActionSchema),
   /** Decision ids (occurrences) that have escalated from this group. */
   escalated: z.array(z.string()),
 });

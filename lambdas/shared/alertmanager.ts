@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// zod/mini keeps Lambda bundles small; it ships without messages, so load the English ones once.
+z.config(en());
 
 /**
  * Alertmanager's label and annotation sets: string to string. Label names are
@@ -8,21 +12,26 @@ import { z } from 'zod';
  */
 export const LABEL_SET_DESCRIPTION = 'label set: label name to string value';
 export const labelSetSchema = z
-  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-    message: 'must be an object of string values',
-  })
-  .superRefine((value, ctx) => {
-    for (const [name, labelValue] of Object.entries(value)) {
-      if (typeof labelValue !== 'string') ctx.addIssue({ code: 'custom', path: [name], message: 'must be a string' });
-    }
-  })
-  // Copied with Object.fromEntries, which defines own properties: a label named `__proto__`
-  // survives (an assignment, as a plain record parse does, would set the prototype instead).
-  .transform((value) => Object.fromEntries(Object.entries(value)) as Record<string, string>)
-  .meta({ description: LABEL_SET_DESCRIPTION });
+  .pipe(
+    z
+      .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+        error: 'must be an object of string values',
+      })
+      .check(
+        z.superRefine((value, ctx) => {
+          for (const [name, labelValue] of Object.entries(value)) {
+            if (typeof labelValue !== 'string') ctx.addIssue({ code: 'custom', path: [name], message: 'must be a string', input: labelValue });
+          }
+        }),
+      ),
+    // Copied with Object.fromEntries, which defines own properties: a label named `__proto__`
+    // survives (an assignment, as a plain record parse does, would set the prototype instead).
+    z.transform((value: Record<string, unknown>) => Object.fromEntries(Object.entries(value)) as Record<string, string>),
+  )
+  .check(z.meta({ description: LABEL_SET_DESCRIPTION }));
 export type LabelSet = z.infer<typeof labelSetSchema>;
 
-const timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
+const timestamp = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp' });
 
 /**
  * One alert in an Alertmanager webhook notification (version "4"). Loose, not
@@ -32,11 +41,11 @@ const timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 t
 export const webhookAlertSchema = z.looseObject({
   status: z.enum(['firing', 'resolved']),
   labels: labelSetSchema,
-  annotations: labelSetSchema.default({}),
+  annotations: z._default(labelSetSchema, {}),
   startsAt: timestamp,
-  endsAt: timestamp.optional(),
-  generatorURL: z.string().default(''),
-  fingerprint: z.string().optional(),
+  endsAt: z.optional(timestamp),
+  generatorURL: z._default(z.string(), ''),
+  fingerprint: z.optional(z.string()),
 });
 export type WebhookAlert = z.infer<typeof webhookAlertSchema>;
 
@@ -46,16 +55,16 @@ export type WebhookAlert = z.infer<typeof webhookAlertSchema>;
  * `routeLabels`, …) are accepted and kept.
  */
 export const webhookSchema = z.looseObject({
-  version: z.literal('4', { message: 'must be "4", the Alertmanager webhook version' }),
+  version: z.literal('4', { error: 'must be "4", the Alertmanager webhook version' }),
   receiver: z.string(),
   status: z.enum(['firing', 'resolved']),
-  alerts: z.array(webhookAlertSchema).min(1, { message: 'must hold at least one alert' }),
-  groupLabels: labelSetSchema.default({}),
-  commonLabels: labelSetSchema.default({}),
-  commonAnnotations: labelSetSchema.default({}),
-  externalURL: z.string().default(''),
+  alerts: z.array(webhookAlertSchema).check(z.minLength(1, { error: 'must hold at least one alert' })),
+  groupLabels: z._default(labelSetSchema, {}),
+  commonLabels: z._default(labelSetSchema, {}),
+  commonAnnotations: z._default(labelSetSchema, {}),
+  externalURL: z._default(z.string(), ''),
   groupKey: z.string(),
-  truncatedAlerts: z.number().int().nonnegative().default(0),
+  truncatedAlerts: z._default(z.int().check(z.nonnegative()), 0),
 });
 export type Webhook = z.infer<typeof webhookSchema>;
 

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { parseConfig, type LoadedConfig } from './config/parse';
+import type { Config } from './config/schema';
 
 /**
  * Environment variable names shared by the stack (`lib/`), which sets them, and
@@ -15,7 +14,7 @@ export const Env = {
   Config: 'ALERTSCALE_CONFIG',
 } as const;
 
-/** A required environment variable is missing or empty. */
+/** A required environment variable is missing or empty, or the embedded configuration is unusable. */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
 }
@@ -25,22 +24,25 @@ export class EnvironmentError extends Error {
  * message that names the missing ones.
  */
 export function readEnv<const K extends string>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Record<K, string> {
-  const schema = z.object(Object.fromEntries(names.map((key) => [key, z.string().min(1)])) as Record<K, z.ZodString>);
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const missing = result.error.issues.map((issue) => String(issue.path[0]));
-    throw new EnvironmentError(`missing environment variable(s): ${missing.join(', ')}`);
-  }
-  return result.data as Record<K, string>;
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) throw new EnvironmentError(`missing environment variable(s): ${missing.join(', ')}`);
+  return Object.fromEntries(names.map((name) => [name, env[name]!])) as Record<K, string>;
 }
 
 /**
- * The configuration embedded in a Lambda bundle, validated again at cold start.
- * The stack embeds the YAML document as JSON with esbuild's `define`, which
- * replaces the literal expression `process.env.ALERTSCALE_CONFIG`; so this
- * reads exactly that expression (an environment variable would cap the file at 4 KB).
+ * The configuration embedded in a Lambda bundle. The stack validates the file
+ * with the one config schema at `cdk synth` and embeds the result — defaults
+ * applied, durations in ms — as JSON with esbuild's `define`, which replaces
+ * the literal expression `process.env.ALERTSCALE_CONFIG` (an environment
+ * variable would cap the file at 4 KB). It is not validated again here, so
+ * the bundles carry neither the config schema nor a YAML parser; a bundle
+ * built without the define fails at cold start with this message.
  */
-export function embeddedConfig(json: string | undefined = process.env.ALERTSCALE_CONFIG): LoadedConfig {
-  if (!json) throw new EnvironmentError(`no configuration embedded: ${Env.Config} is empty (bundle with the stack's define)`);
-  return parseConfig(JSON.parse(json), 'embedded configuration');
+export function embeddedConfig(json: string | undefined = process.env.ALERTSCALE_CONFIG): Config {
+  if (!json) throw new EnvironmentError(`no configuration embedded: ${Env.Config} is empty (bundle through the stack)`);
+  const config = JSON.parse(json) as Config;
+  if (!Array.isArray(config?.receivers) || !Array.isArray(config?.node_groups) || typeof config?.route !== 'object') {
+    throw new EnvironmentError(`embedded configuration is not a validated alertscale configuration`);
+  }
+  return config;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { labelSetSchema } from './alertmanager';
 
 /**
@@ -24,7 +24,7 @@ export const alertSchema = z.looseObject({
   labels: labelSetSchema,
   annotations: labelSetSchema,
   startsAt: z.string(),
-  endsAt: z.string().optional(),
+  endsAt: z.optional(z.string()),
   generatorURL: z.string(),
   fingerprint: z.string(),
 });
@@ -39,7 +39,7 @@ export const alertGroupSchema = z.looseObject({
   externalURL: z.string(),
   truncatedAlerts: z.number(),
   /** How many alerts the notification held; lets a notifier say "3 of 12". */
-  size: z.number().int().positive(),
+  size: z.int().check(z.positive()),
   /** Unique per webhook delivery; shared by every alert of that delivery. */
   notificationId: z.string(),
 });
@@ -60,14 +60,14 @@ export const scaleActionSchema = z.object({
   actionId: z.string(),
   receiver: z.string(),
   nodeGroup: z.string(),
-  change: z.number().int().optional(),
-  set: z.number().int().nonnegative().optional(),
-  cooldownSeconds: z.number().nonnegative(),
+  change: z.optional(z.int()),
+  set: z.optional(z.int().check(z.nonnegative())),
+  cooldownSeconds: z.number().check(z.nonnegative()),
   dryRun: z.boolean(),
   /** 1 for the first step of an occurrence; higher when a still-firing alert steps again. */
-  step: z.number().int().positive(),
+  step: z.int().check(z.positive()),
   /** Set when this request is a capacity fallback from another node group. */
-  fallbackFrom: z.string().optional(),
+  fallbackFrom: z.optional(z.string()),
 });
 export type ScaleAction = z.infer<typeof scaleActionSchema>;
 
@@ -81,16 +81,16 @@ export const notifyActionSchema = z.object({
   receiver: z.string(),
   channel: notifyChannelSchema,
   /** Index of the config within the receiver's `<channel>_configs`. */
-  configIndex: z.number().int().nonnegative(),
+  configIndex: z.int().check(z.nonnegative()),
   /** Why the router asked: a routed alert, or an escalation after remediation failed. */
-  reason: z.enum(['routed', 'escalation']).default('routed'),
+  reason: z._default(z.enum(['routed', 'escalation']), 'routed'),
 });
 export type NotifyAction = z.infer<typeof notifyActionSchema>;
 
 const groupRefSchema = z.object({
   groupKey: z.string(),
   notificationId: z.string(),
-  size: z.number().int().positive(),
+  size: z.int().check(z.positive()),
   externalURL: z.string(),
   truncatedAlerts: z.number(),
 });
@@ -135,11 +135,11 @@ export const scalingActionEventSchema = z.object({
   actionId: z.string(),
   nodeGroup: z.string(),
   asgName: z.string(),
-  from: z.number().int().nullable(),
-  to: z.number().int().nullable(),
+  from: z.nullable(z.int()),
+  to: z.nullable(z.int()),
   reason: z.string(),
   outcome: scalingOutcomeSchema,
-  alert: alertSchema.pick({ status: true, labels: true, fingerprint: true, startsAt: true }),
+  alert: z.pick(alertSchema, { status: true, labels: true, fingerprint: true, startsAt: true }),
   at: z.string(),
 });
 export type ScalingActionEvent = z.infer<typeof scalingActionEventSchema>;
@@ -154,8 +154,8 @@ export const notificationSentSchema = z.object({
   channel: notifyChannelSchema,
   dedupKey: z.string(),
   outcome: notificationOutcomeSchema,
-  reason: z.string().optional(),
-  attempts: z.number().int().nonnegative(),
+  reason: z.optional(z.string()),
+  attempts: z.int().check(z.nonnegative()),
   at: z.string(),
 });
 export type NotificationSent = z.infer<typeof notificationSentSchema>;

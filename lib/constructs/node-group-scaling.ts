@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { patterns } from '../../lambdas/shared/events';
-import type { NodeGroupConfig } from '../../lambdas/shared/config/schema';
+import type { Config, NodeGroupConfig } from '../../lambdas/shared/config/schema';
 import { AlertscaleFunction } from '../alertscale-function';
 import { toEventPattern } from '../event-pattern';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -32,8 +32,8 @@ const MESSAGE_GROUP_ID = /^[\x21-\x7e]{1,128}$/;
 export interface NodeGroupScalingProps {
   /** The configured node groups; each gets its own rule and FIFO message group. */
   readonly nodeGroups: readonly NodeGroupConfig[];
-  /** The configuration document, embedded in the bundles (see `AlertscaleFunctionProps.rawConfig`). */
-  readonly rawConfig: unknown;
+  /** The validated configuration, embedded in the bundles (see `AlertscaleFunctionProps.config`). */
+  readonly config: Config;
   /** The alertscale bus: `Scale Requested` comes from it; `Scaling Action` goes to it. */
   readonly bus: events.IEventBus;
   /** The decision table (node group state, cooldowns, decision records). */
@@ -99,7 +99,7 @@ export class NodeGroupScaling extends Construct {
       entry: 'lambdas/scaler/handler.ts',
       serviceName: 'scaler',
       description: 'alertscale scaler: Scale Requested → Auto Scaling',
-      rawConfig: props.rawConfig,
+      config: props.config,
       timeout,
     });
     this.launchUnsuccessfulDeadLetterQueue = new DeadLetterQueue(this, 'LaunchUnsuccessfulDeadLetterQueue', {
@@ -111,7 +111,7 @@ export class NodeGroupScaling extends Construct {
       handler: 'launchUnsuccessfulHandler',
       serviceName: 'launch-unsuccessful',
       description: 'alertscale scaler: EC2 Instance Launch Unsuccessful → capacity fallback',
-      rawConfig: props.rawConfig,
+      config: props.config,
       timeout,
       // EventBridge invokes asynchronously: after Lambda's own retries, failures are parked here too.
       deadLetterQueue: this.launchUnsuccessfulDeadLetterQueue.queue,

@@ -9,6 +9,7 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { Config } from '../../lambdas/shared/config/schema';
 import { patterns } from '../../lambdas/shared/events';
 import { AlertscaleFunction } from '../alertscale-function';
 import { toEventPattern } from '../event-pattern';
@@ -18,8 +19,8 @@ import { queueTarget } from './rule-targets';
 
 /** Properties of {@link Notifications}. */
 export interface NotificationsProps {
-  /** The configuration document, embedded in the bundle (see `AlertscaleFunctionProps.rawConfig`). */
-  readonly rawConfig: unknown;
+  /** The validated configuration, embedded in the bundle (see `AlertscaleFunctionProps.config`). */
+  readonly config: Config;
   /**
    * Secrets Manager names (or full ARNs) the notifier may read: the `*_secret`
    * keys of the configuration, from `secretNamesIn(config)`.
@@ -82,7 +83,7 @@ export class Notifications extends Construct {
       entry: 'lambdas/notifier/handler.ts',
       serviceName: 'notifier',
       description: 'alertscale notifier: Notify Requested → PagerDuty, Slack, SNS, webhooks',
-      rawConfig: props.rawConfig,
+      config: props.config,
       timeout: props.timeout ?? Duration.seconds(60),
     });
     this.notifier.useTable(props.table).useEventBus(props.bus).useNotificationTopic(this.topic);

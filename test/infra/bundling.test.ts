@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/alertscale-function';
 import { Env } from '../../lambdas/shared/env';
 import { buildStack, type BuiltStack, removeAssemblies } from './support';
 
@@ -40,8 +41,14 @@ function bundleOf(name: FunctionName): { file: string; handler: string } {
   return { file: join(outdir, resource.Metadata['aws:asset:path'], 'index.mjs'), handler: resource.Properties.Handler };
 }
 
-/** Loads a bundle in a fresh Node process (as Lambda would) and reports the type of one export. */
+/**
+ * Loads a bundle in a fresh Node process (as Lambda would) and reports the type
+ * of one export. The nodejs22.x runtime provides the AWS SDK the bundles leave
+ * out; here the project's node_modules stands in for it.
+ */
 function exportType(file: string, name: string): string {
+  const runtimeModules = join(dirname(file), 'node_modules');
+  if (!existsSync(runtimeModules)) symlinkSync(join(PROJECT_ROOT, 'node_modules'), runtimeModules, 'dir');
   const env = {
     ...process.env,
     [Env.EventBusName]: 'alertscale',
@@ -60,6 +67,12 @@ describe.each(FUNCTIONS)('the $name bundle', ({ name, handler }) => {
     expect(bundle.handler).toBe(handler);
     expect(existsSync(bundle.file)).toBe(true);
     expect(exportType(bundle.file, handler.replace(/^index\./, ''))).toBe('function');
+  });
+
+  it('leaves the AWS SDK to the Lambda runtime instead of bundling it', () => {
+    const text = readFileSync(bundleOf(name).file, 'utf8');
+    expect(text).toMatch(/from"@aws-sdk\/client-[a-z-]+"/);
+    expect(text).not.toContain('@smithy/core');
   });
 
   it('gives bundled CommonJS code a require and carries a source map', () => {

@@ -52,7 +52,7 @@ export function buildStack(options: BuildOptions = {}): BuiltStack {
     // With bundling, record each asset's directory on its resource (as the CDK CLI asks for).
     context: options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] },
   });
-  const stack = new AlertscaleStack(app, 'Alertscale', { config, rawConfig: document, ...options.stackProps });
+  const stack = new AlertscaleStack(app, 'Alertscale', { config, ...options.stackProps });
   return { app, stack, template: Template.fromStack(stack) };
 }
 

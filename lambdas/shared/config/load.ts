@@ -4,7 +4,8 @@ import { ConfigError, parseConfig, type LoadedConfig } from './parse';
 
 // Reading YAML files is kept apart from validation, so that the Lambda bundles, which get the
 // configuration embedded as JSON, need not carry a YAML parser.
-export { ConfigError, keyPath, parseConfig, type LoadedConfig } from './parse';
+export { keyPath } from '../key-path';
+export { ConfigError, parseConfig, type LoadedConfig } from './parse';
 
 /** Parses YAML text and validates it; see `parseConfig`. */
 export function parseConfigText(text: string, source = 'configuration'): LoadedConfig {

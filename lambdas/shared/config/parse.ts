@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { buildRouteTree, RouteTreeError } from '../routing/route-tree';
+import { keyPath } from '../key-path';
 import { configSchema, IGNORED_ROUTE_KEYS, type Config, type RouteConfig } from './schema';
 
 /** A configuration file that cannot be used; `message` names every bad key path. */
@@ -18,14 +19,6 @@ export interface LoadedConfig {
   readonly config: Config;
   /** Things that are accepted but worth knowing, such as Alertmanager-only route keys. */
   readonly warnings: readonly string[];
-}
-
-/** Formats a zod issue path as the YAML key path a user would look for: `route.routes[0].matchers[1]`. */
-export function keyPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => {
-    if (typeof key === 'number') return `${text}[${key}]`;
-    return text === '' ? String(key) : `${text}.${String(key)}`;
-  }, '');
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
