@@ -88,21 +88,8 @@ export class LocalSecretResolver implements SecretResolver {
   }
 }
 
-type ChannelConfigs = Pick<Config['receivers'][number], 'pagerduty_configs' | 'slack_configs' | 'webhook_configs'>;
-
-/**
- * Every Secrets Manager name the configuration refers to (`routing_key_secret`,
- * `api_url_secret`, `signing_key_secret`), sorted and without repeats: the
- * stack grants the notifier `secretsmanager:GetSecretValue` on exactly these.
- */
-export function secretNamesIn(config: { readonly receivers: readonly ChannelConfigs[] }): string[] {
-  const names = config.receivers.flatMap((receiver) => [
-    ...receiver.pagerduty_configs.map((c) => c.routing_key_secret),
-    ...receiver.slack_configs.map((c) => c.api_url_secret),
-    ...receiver.webhook_configs.map((c) => c.signing_key_secret),
-  ]);
-  return [...new Set(names.filter((name): name is string => name !== undefined))].sort();
-}
+// One list of the secrets a configuration names, shared with the stack's IAM grant.
+export { secretNamesIn } from '../shared/config/secrets';
 
 /** A channel credential given one of three ways (inline, `_file`, `_secret`), or none. */
 export interface CredentialSource {
