@@ -1,5 +1,4 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Config } from '../shared/config/schema';
 
 /** Where `*_secret` names are turned into values: Secrets Manager on AWS, nowhere in local mode. */
 export interface SecretResolver {

@@ -34,7 +34,7 @@ export class SsmPauseSwitch implements PauseSwitch {
   constructor(
     private readonly client: SSMClient,
     private readonly parameterName: string,
-    private readonly options: SsmPauseSwitchOptions = {},
+    options: SsmPauseSwitchOptions = {},
   ) {
     this.cacheMs = options.cacheMs ?? 5000;
     this.now = options.now ?? Date.now;
