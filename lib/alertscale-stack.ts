@@ -4,6 +4,7 @@ import {
   Stack,
   type StackProps,
   aws_events as events,
+  aws_iam as iam,
   aws_secretsmanager as secretsmanager,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
@@ -74,6 +75,8 @@ export class AlertscaleStack extends Stack {
   readonly eventTargetDeadLetterQueue: DeadLetterQueue;
   /** Webhook → bus. */
   readonly ingest: AlertscaleFunction;
+  /** `GET /api/decisions` and `GET /api/node-groups`, behind the webhook token. */
+  readonly reads: AlertscaleFunction;
   /** The webhook endpoint. */
   readonly webhookApi: WebhookApi;
   /** Alerts → decisions and action events. */
@@ -125,8 +128,19 @@ export class AlertscaleStack extends Stack {
       timeout: Duration.seconds(25),
     });
     this.ingest.useEventBus(bus).useWebhookTokenSecret(this.webhookToken);
+    this.reads = new AlertscaleFunction(this, 'ApiFunction', {
+      entry: 'lambdas/api/handler.ts',
+      serviceName: 'api',
+      description: 'alertscale reads: GET /api/decisions, GET /api/node-groups',
+      config,
+      timeout: Duration.seconds(25),
+    });
+    this.reads.useTable(table, 'read').useWebhookTokenSecret(this.webhookToken);
+    // DescribeAutoScalingGroups has no resource-level permissions.
+    this.reads.addToRolePolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }));
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       ingest: this.ingest,
+      reads: this.reads,
       alarmTopic,
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,

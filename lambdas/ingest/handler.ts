@@ -1,30 +1,19 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { EventBridgeBus } from '../adapters/aws/eventbridge-bus';
 import { powertoolsLog } from '../adapters/aws/powertools-log';
+import { secretToken } from '../adapters/aws/secret-token';
 import { Env, readEnv } from '../shared/env';
 import { systemClock } from '../shared/ports';
 import { createIngest } from './ingest';
 
 const env = readEnv([Env.EventBusName, Env.WebhookTokenSecretArn]);
-const logger = powertoolsLog('alertscale-ingest');
-const secrets = new SecretsManagerClient({});
-
-// The token is cached for five minutes, so a rotated secret takes effect without a deploy.
-const TOKEN_TTL_MS = 5 * 60_000;
-let cached: { value: string | undefined; until: number } | undefined;
-async function token(): Promise<string | undefined> {
-  if (cached && cached.until > Date.now()) return cached.value;
-  const result = await secrets.send(new GetSecretValueCommand({ SecretId: env[Env.WebhookTokenSecretArn] }));
-  cached = { value: result.SecretString?.trim() || undefined, until: Date.now() + TOKEN_TTL_MS };
-  return cached.value;
-}
 
 const ingest = createIngest({
   bus: new EventBridgeBus(new EventBridgeClient({}), env[Env.EventBusName]),
-  token,
-  log: logger,
+  token: secretToken(new SecretsManagerClient({}), env[Env.WebhookTokenSecretArn]),
+  log: powertoolsLog('alertscale-ingest'),
   clock: systemClock,
 });
 

@@ -2,12 +2,11 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
 import { EventBridgeBus } from '../adapters/aws/eventbridge-bus';
+import { powertoolsLog } from '../adapters/aws/powertools-log';
 import { embeddedConfig, Env, readEnv } from '../shared/env';
-import type { Log } from '../shared/ports';
 import { AutoScalingNodeGroups } from './adapters/auto-scaling-node-groups';
 import { DynamoNodeGroupStateStore } from './adapters/dynamo-node-group-state';
 import { SsmPauseSwitch } from './adapters/pause-switch';
@@ -16,14 +15,7 @@ import { createScaler } from './scaler';
 // AWS wiring only: read env and config once per container, build clients, hand them to the scaler.
 const env = readEnv([Env.TableName, Env.EventBusName, Env.PauseParameterName]);
 const config = embeddedConfig();
-const logger = new Logger({ serviceName: 'alertscale-scaler' });
-// Powertools' Logger takes extra attributes as rest arguments; the Log port takes one optional object.
-const log: Log = {
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-};
+const log = powertoolsLog('alertscale-scaler');
 const dynamodb = new DynamoDBClient({});
 // The SDK's standard retry strategy handles throttling first; the adapter adds ScalingActivityInProgress.
 const autoScaling = new AutoScalingClient({ maxAttempts: 3 });

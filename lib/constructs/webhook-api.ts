@@ -14,6 +14,9 @@ import { Construct } from 'constructs';
 /** The path Alertmanager posts to, on AWS and in local mode. */
 export const WEBHOOK_PATH = '/alertmanager';
 
+/** The reads DESIGN.md serves behind the webhook token, on AWS as locally. */
+export const READ_PATHS = ['/api/decisions', '/api/node-groups'] as const;
+
 /** Namespace of the metrics alertscale derives itself (the API publishes no 429 count of its own). */
 export const METRIC_NAMESPACE = 'alertscale';
 
@@ -21,6 +24,11 @@ export const METRIC_NAMESPACE = 'alertscale';
 export interface WebhookApiProps {
   /** The ingest function; it receives payload format 2.0 events. */
   readonly ingest: lambda.IFunction;
+  /**
+   * The function serving `GET /api/decisions` and `GET /api/node-groups` (behind the same token).
+   * @default - no read routes
+   */
+  readonly reads?: lambda.IFunction;
   /** Operators' topic for the API's alarms. */
   readonly alarmTopic: sns.ITopic;
   /**
@@ -80,6 +88,13 @@ export class WebhookApi extends Construct {
         payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
       }),
     });
+
+    if (props.reads) {
+      const reads = new integrations.HttpLambdaIntegration('ReadsIntegration', props.reads, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+      });
+      for (const path of READ_PATHS) this.api.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: reads });
+    }
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {

@@ -75,6 +75,6 @@ describe('the CDK app', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('alertscale: warning: route.group_by: accepted but ignored');
     const template = JSON.parse(readFileSync(join(result.outdir, 'Alertscale.template.json'), 'utf8'));
-    expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Function')).toHaveLength(5);
+    expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Function')).toHaveLength(6);
   });
 });

@@ -25,6 +25,7 @@ const FUNCTIONS = [
   { name: 'scaler', handler: 'index.handler', embedsConfig: true },
   { name: 'launch-unsuccessful', handler: 'index.launchUnsuccessfulHandler', embedsConfig: true },
   { name: 'notifier', handler: 'index.handler', embedsConfig: true },
+  { name: 'api', handler: 'index.handler', embedsConfig: true },
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number]['name'];
 
@@ -36,6 +37,7 @@ function bundleOf(name: FunctionName): { file: string; handler: string } {
     scaler: stack.scaling.scaler,
     'launch-unsuccessful': stack.scaling.launchUnsuccessful,
     notifier: stack.notifications.notifier,
+    api: stack.reads,
   }[name];
   const resource = built.template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)];
   return { file: join(outdir, resource.Metadata['aws:asset:path'], 'index.mjs'), handler: resource.Properties.Handler };

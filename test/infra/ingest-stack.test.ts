@@ -23,8 +23,18 @@ describe('webhook API', () => {
     });
   });
 
-  it('has exactly one route, so nothing else reaches the ingest function', () => {
-    built.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+  it('has the webhook route and the two read routes, and nothing else', () => {
+    const keys = Object.values(built.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey).sort();
+    expect(keys).toEqual(['GET /api/decisions', 'GET /api/node-groups', 'POST /alertmanager']);
+  });
+
+  it('sends the read routes to the api function, not to ingest', () => {
+    const { template, stack } = built;
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: stack.resolve(stack.reads.functionArn),
+    });
   });
 
   it('throttles the default stage far above peak, at 1000 requests/s with bursts of 2000', () => {
@@ -190,5 +200,16 @@ describe('outputs', () => {
     template.hasOutput('EventBusName', { Value: stack.resolve(stack.eventBus.bus.eventBusName) });
     template.hasOutput('TableName', { Value: stack.resolve(stack.table.table.tableName) });
     template.hasOutput('PauseParameterName', { Value: stack.resolve(stack.pauseParameter.parameterName) });
+  });
+});
+
+describe('the api function (reads)', () => {
+  it('may only read the table, read the token, and describe Auto Scaling groups', () => {
+    const statements = statementsOf(built, built.stack.reads);
+    const writes = actionsOf(statements).filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action));
+    expect(writes).toEqual([]);
+    expect(statementsGranting(statements, 'secretsmanager:GetSecretValue').map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.webhookToken.secretArn)]);
+    expect(statementsGranting(statements, 'autoscaling:DescribeAutoScalingGroups').map((s) => s.Resource)).toEqual(['*']);
+    expect(actionsOf(statements).filter((action) => action.startsWith('autoscaling:'))).toEqual(['autoscaling:DescribeAutoScalingGroups']);
   });
 });

@@ -87,7 +87,7 @@ describe('every queue', () => {
 describe('every function', () => {
   it('runs Node.js 22 on arm64 with active tracing and its own log group', () => {
     const functions = Object.values(resources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',

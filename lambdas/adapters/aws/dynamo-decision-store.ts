@@ -240,27 +240,38 @@ export class DynamoDecisionStore implements DecisionStore {
   }
 
   /**
-   * Newest first. A full scan: fine for local mode and tests, which is where
-   * it is served; on AWS a listing would want an index (see README).
+   * Newest first. A parallel scan of the decision items, sorted here: no index
+   * to keep (an index would cost a second write per decision), at the price of
+   * reading the table (30 days of decisions by default) on every call. Fine
+   * for an operator's read and for local mode; see README ("Reading decisions").
    */
   async listRecent(limit: number): Promise<readonly DecisionRecord[]> {
     const now = this.clock();
-    const items: StoredDecision[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: '#kind = :kind AND expiresAt > :now',
-          ExpressionAttributeNames: { '#kind': 'kind' },
-          ExpressionAttributeValues: { ':kind': { S: KIND }, ':now': { N: String(epochSeconds(now)) } },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []).map((item) => unmarshall(item) as StoredDecision));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items
+    const segments = 8;
+    const pages = await Promise.all(
+      Array.from({ length: segments }, async (_, segment) => {
+        const items: StoredDecision[] = [];
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const page = await this.client.send(
+            new ScanCommand({
+              TableName: this.tableName,
+              Segment: segment,
+              TotalSegments: segments,
+              FilterExpression: '#kind = :kind AND expiresAt > :now',
+              ExpressionAttributeNames: { '#kind': 'kind' },
+              ExpressionAttributeValues: { ':kind': { S: KIND }, ':now': { N: String(epochSeconds(now)) } },
+              ExclusiveStartKey: start,
+            }),
+          );
+          items.push(...(page.Items ?? []).map((item) => unmarshall(item) as StoredDecision));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return items;
+      }),
+    );
+    return pages
+      .flat()
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.decisionId.localeCompare(a.decisionId))
       .slice(0, limit)
       .map(toRecord);

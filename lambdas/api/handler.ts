@@ -1,0 +1,39 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
+import { powertoolsLog } from '../adapters/aws/powertools-log';
+import { secretToken } from '../adapters/aws/secret-token';
+import { AutoScalingNodeGroups } from '../scaler/adapters/auto-scaling-node-groups';
+import { DynamoNodeGroupStateStore } from '../scaler/adapters/dynamo-node-group-state';
+import { nodeGroupsView } from '../scaler/node-groups-view';
+import { embeddedConfig, Env, readEnv } from '../shared/env';
+import { createReadApi } from './read-api';
+
+const env = readEnv([Env.TableName, Env.WebhookTokenSecretArn]);
+const config = embeddedConfig();
+const log = powertoolsLog('alertscale-api');
+const dynamodb = new DynamoDBClient({});
+const decisions = new DynamoDecisionStore(dynamodb, env[Env.TableName]);
+const state = new DynamoNodeGroupStateStore(dynamodb, env[Env.TableName]);
+const autoScaling = new AutoScalingNodeGroups(new AutoScalingClient({}), { log });
+
+const read = createReadApi({
+  token: secretToken(new SecretsManagerClient({}), env[Env.WebhookTokenSecretArn]),
+  listDecisions: (limit) => decisions.listRecent(limit),
+  nodeGroups: () => nodeGroupsView(config, state, autoScaling),
+  log,
+});
+
+/** API Gateway (HTTP API, payload v2): `GET /api/decisions` and `GET /api/node-groups`. */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const response = await read({
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: new URLSearchParams(event.rawQueryString ?? ''),
+    headers,
+  });
+  return response ?? { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'not found' }) };
+}
