@@ -197,17 +197,18 @@ export function createScaler(deps: ScalerDeps): Scaler {
 
   async function handleScaleRequested(request: ScaleRequested): Promise<ScaleResult> {
     const { action } = request;
+    const failure = (reason: string, at: number): AppliedAction => ({
+      actionId: action.actionId,
+      decisionId: request.decisionId,
+      outcome: 'failed',
+      from: null,
+      to: null,
+      reason,
+      at,
+    });
     const group = byName.get(action.nodeGroup);
     if (!group) {
-      const entry: AppliedAction = {
-        actionId: action.actionId,
-        decisionId: request.decisionId,
-        outcome: 'failed',
-        from: null,
-        to: null,
-        reason: `no node group named "${action.nodeGroup}" in the configuration`,
-        at: clock().getTime(),
-      };
+      const entry = failure(`no node group named "${action.nodeGroup}" in the configuration`, clock().getTime());
       log.error('scale request for an unknown node group', { nodeGroup: action.nodeGroup, actionId: action.actionId });
       await emit(undefined, request, entry);
       return { ...entry, redelivered: false };
@@ -243,17 +244,11 @@ export function createScaler(deps: ScalerDeps): Scaler {
         asg = await nodeGroups.describe(group.asg_name);
       } catch (error) {
         if (!(error instanceof NodeGroupNotFoundError || error instanceof NodeGroupValidationError)) {
-          await emit(group, request, { actionId: action.actionId, decisionId: request.decisionId, outcome: 'failed', from: null, to: null, reason: `will be retried: ${(error as Error).message}`, at: now });
+          await emit(group, request, failure(`will be retried: ${(error as Error).message}`, now));
           throw new ScalingRetryError(`DescribeAutoScalingGroups ${group.asg_name} failed: ${(error as Error).message}`, { cause: error });
         }
         const entry: AppliedAction = {
-          actionId: action.actionId,
-          decisionId: request.decisionId,
-          outcome: 'failed',
-          from: null,
-          to: null,
-          reason: error.message,
-          at: now,
+          ...failure(error.message, now),
           escalated: escalation !== undefined && request.alert.status === 'firing' && !(await escalatedBefore(request.decisionId, state)),
         };
         const next = nextState({ ...state, inFlight: undefined }, group, entry, {});

@@ -85,52 +85,7 @@ export class DynamoDecisionStore implements DecisionStore {
     const item = this.newItem(decision, now, origin);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const result = await this.client.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: { pk: { S: item.pk } },
-            // Every attribute only if absent: the first delivery writes the record, later ones only count.
-            UpdateExpression: [
-              'SET #kind = if_not_exists(#kind, :kind)',
-              ...(['decisionId', 'fingerprint', 'startsAt', '#status', 'labels', 'receivers', 'actions', 'step', 'createdAt', 'expiresAt'] as const).map(
-                (name) => `${name} = if_not_exists(${name}, :${name.replace('#', '')})`,
-              ),
-              ...(item.refireAt === undefined ? [] : ['refireAt = if_not_exists(refireAt, :refireAt)']),
-              ...(item.originEventId === undefined ? [] : ['originEventId = if_not_exists(originEventId, :originEventId)']),
-              'updatedAt = :updatedAt',
-            ].join(', ') + ' ADD deliveries :one',
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :nowSeconds',
-            ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status' },
-            ExpressionAttributeValues: {
-              ...marshall(
-                Object.fromEntries(
-                  Object.entries({
-                    kind: KIND,
-                    decisionId: item.decisionId,
-                    fingerprint: item.fingerprint,
-                    startsAt: item.startsAt,
-                    status: item.status,
-                    labels: item.labels,
-                    receivers: item.receivers,
-                    actions: item.actions,
-                    step: item.step,
-                    createdAt: item.createdAt,
-                    expiresAt: item.expiresAt,
-                    refireAt: item.refireAt,
-                    originEventId: item.originEventId,
-                    updatedAt: item.updatedAt,
-                    one: 1,
-                    nowSeconds: epochSeconds(now),
-                  })
-                    .filter(([, v]) => v !== undefined)
-                    .map(([k, v]) => [`:${k}`, v]),
-                ),
-                { removeUndefinedValues: true },
-              ),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
+        const result = await this.client.send(new UpdateItemCommand(this.deliveryUpdate(item, now)));
         const stored = unmarshall(result.Attributes ?? {}) as StoredDecision;
         return { kind: stored.deliveries === 1 ? 'new' : 'duplicate', decision: toRecord(stored) };
       } catch (error) {
@@ -275,6 +230,34 @@ export class DynamoDecisionStore implements DecisionStore {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.decisionId.localeCompare(a.decisionId))
       .slice(0, limit)
       .map(toRecord);
+  }
+
+  /**
+   * One UpdateItem that writes every attribute of the record only if it is
+   * absent (`if_not_exists`) and counts the delivery: the first delivery
+   * creates the record, later ones only increment `deliveries`. An expired
+   * record fails the condition and is replaced by `recordDelivery`.
+   */
+  private deliveryUpdate(item: StoredDecision, now: Date) {
+    const { pk, deliveries: _deliveries, updatedAt, ...once } = item;
+    const fields = Object.entries(once).filter(([, value]) => value !== undefined);
+    return {
+      TableName: this.tableName,
+      Key: { pk: { S: pk } },
+      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = if_not_exists(#f${i}, :f${i})`).join(', ')}, updatedAt = :updatedAt ADD deliveries :one`,
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :nowSeconds',
+      ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+      ExpressionAttributeValues: marshall(
+        {
+          ...Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value])),
+          ':updatedAt': updatedAt,
+          ':one': 1,
+          ':nowSeconds': epochSeconds(now),
+        },
+        { removeUndefinedValues: true },
+      ),
+      ReturnValues: 'ALL_NEW' as const,
+    };
   }
 
   private newItem(decision: DecisionRecord, now: Date, origin: DeliveryOrigin): StoredDecision {
