@@ -19,9 +19,25 @@ function parseBody<T>(schema: z.ZodType<T>, body: string): T {
   return result.data;
 }
 
+const redriveSchema = z.strictObject({
+  queue: z.string().optional(),
+  messageIds: z.array(z.string()).max(10_000).optional(),
+});
+
 /**
  * Local mode's routes beyond the webhook and decisions: node groups, the kill
- * switch, capacity refusal (to watch fallback locally) and the dead-letter list.
+ * switch, capacity refusal (to watch fallback locally), the dead-letter list
+ * and its redrive.
+ *
+ * `POST /api/dlq/redrive` is the operator's replay, like SQS's DLQ redrive:
+ * it moves parked messages back to their queue with a fresh receive count —
+ * all of them, those of one `queue`, or the given `messageIds` — and answers
+ * how many moved. A queue's consumer retries a message five times over a few
+ * seconds (200 ms doubling) and then parks it, as SQS does after
+ * `maxReceiveCount`; an outage longer than that (the embedded store stopped,
+ * a channel down) parks work rather than losing it, and this route replays it
+ * once the cause is fixed. Redriving is safe to repeat: the consumers are
+ * idempotent per message.
  */
 export function controlRoutes(pipeline: LocalPipeline): NonNullable<LocalServerOptions['routes']> {
   const { pause, nodeGroups } = pipeline.scaling;
@@ -40,5 +56,12 @@ export function controlRoutes(pipeline: LocalPipeline): NonNullable<LocalServerO
       return { nodeGroup, refuse };
     },
     'GET /api/dlq': () => pipeline.deadLetters(),
+    'POST /api/dlq/redrive': ({ body }) => {
+      const filter = parseBody(redriveSchema, body);
+      if (filter.queue !== undefined && !pipeline.queues.some((q) => q.name === filter.queue)) {
+        throw new BadControlRequestError(`no queue named "${filter.queue}"; queues: ${pipeline.queues.map((q) => q.name).join(', ')}`);
+      }
+      return pipeline.redrive(filter);
+    },
   };
 }

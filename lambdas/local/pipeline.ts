@@ -2,6 +2,7 @@ import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/dynalite';
 import { LocalEventBus, type EventEnvelope } from '../adapters/local/local-bus';
 import { LocalQueue, type DeadLetter } from '../adapters/local/local-queue';
+import { journalPath, QueueJournal } from '../adapters/local/queue-journal';
 import { createIngest } from '../ingest/ingest';
 import { createNotifier } from '../notifier/notifier';
 import { localNotifierDeps } from '../notifier/local';
@@ -18,8 +19,24 @@ export interface LocalPipelineOptions {
   /** Logger per component (`ingest`, `router`, …). */
   readonly log: (component: string) => Log;
   readonly clock?: Clock;
-  /** Where dynalite keeps its data; in memory when absent. */
-  readonly dataDir?: string;
+  /**
+   * The data directory: dynalite keeps its LevelDB here and every queue its
+   * journal under `queues/`, so what was acknowledged survives a crash and
+   * pending work resumes on the next start. @default - everything in memory,
+   * lost when the process ends
+   */
+  readonly dataDir?: string | undefined;
+  /**
+   * An embedded DynamoDB to use instead of starting one (tests that stop and
+   * restart it); the pipeline stops it on `stop()`. @default - one started on `dataDir`
+   */
+  readonly dynamo?: EmbeddedDynamo | undefined;
+}
+
+/** What `redrive` moved back, per queue. */
+export interface RedriveResult {
+  readonly redriven: number;
+  readonly byQueue: Readonly<Record<string, number>>;
 }
 
 /**
@@ -40,6 +57,11 @@ export interface LocalPipeline {
   nodeGroups(): Promise<NodeGroupView[]>;
   /** Every message parked after its retries, across queues. */
   deadLetters(): DeadLetter[];
+  /**
+   * Moves dead letters back to their queues for another round of retries (SQS's
+   * redrive): all of them, or those of one queue, or the given message ids.
+   */
+  redrive(filter?: { readonly queue?: string | undefined; readonly messageIds?: readonly string[] | undefined }): RedriveResult;
   /** Resolves once every queue is drained (for tests and benchmarks). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -47,23 +69,83 @@ export interface LocalPipeline {
 
 const envelopeBody = (event: EventEnvelope) => JSON.stringify(event);
 
+/** A consumer's own words for why a record failed, by message id: SQS batch responses carry none. */
+class FailureReasons {
+  private readonly reasons = new Map<string, string>();
+
+  /** A logger that passes everything on and remembers error lines that name a `messageId`. */
+  watch(log: Log): Log {
+    // Each method bound explicitly: a spread would drop the methods of a class-based logger.
+    return {
+      debug: (message, extra) => log.debug(message, extra),
+      info: (message, extra) => log.info(message, extra),
+      warn: (message, extra) => log.warn(message, extra),
+      error: (message, extra) => {
+        const messageId = extra?.messageId;
+        if (typeof messageId === 'string') {
+          const detail = typeof extra?.error === 'string' ? extra.error : typeof extra?.issue === 'string' ? extra.issue : undefined;
+          this.reasons.delete(messageId);
+          this.reasons.set(messageId, detail ? `${message}: ${detail}` : message);
+          // Bounded: a reason nobody asks for (a message that then succeeded elsewhere) must not pile up.
+          if (this.reasons.size > 10_000) this.reasons.delete(this.reasons.keys().next().value!);
+        }
+        log.error(message, extra);
+      },
+    };
+  }
+
+  /** The remembered reason, forgotten once read. */
+  take(messageId: string): string | undefined {
+    const reason = this.reasons.get(messageId);
+    this.reasons.delete(messageId);
+    return reason;
+  }
+}
+
+/**
+ * Starts local mode's pipeline. Without `dataDir` every queue and the store
+ * are in memory. With it, nothing acknowledged is lost when the process dies:
+ * the ingest answers 2xx only after `publishAll` resolved, `LocalEventBus.putBatch`
+ * hands each event synchronously to its rules' targets, and each target is a
+ * `LocalQueue.send`, which has written the message to its journal when it
+ * returns — so the journal holds every event of a webhook before its 2xx goes
+ * out. A journal write that fails makes `putBatch` fail, and the webhook gets
+ * a 5xx that Alertmanager retries.
+ */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const { config } = options;
+  const { config, dataDir } = options;
   const clock = options.clock ?? systemClock;
-  const dynamo = await startEmbeddedDynamo({ path: options.dataDir });
+  const dynamo = options.dynamo ?? (await startEmbeddedDynamo({ path: dataDir }));
   const decisions = new DynamoDecisionStore(dynamo.client, dynamo.tableName, clock);
   const bus = new LocalEventBus();
+  const queueLog = options.log('queue');
+  const reasons = new FailureReasons();
+  const journals: QueueJournal[] = [];
+  const durability = (name: string) => {
+    if (dataDir === undefined) return { failureReason: (id: string) => reasons.take(id) };
+    const journal = QueueJournal.open({ path: journalPath(dataDir, name), log: queueLog });
+    journals.push(journal);
+    return { journal, failureReason: (id: string) => reasons.take(id) };
+  };
 
+  const routerLog = reasons.watch(options.log('router'));
   const routerQueue = new LocalQueue({
     name: 'alertscale-alerts',
-    log: options.log('queue'),
-    consumer: createRouter({ config, decisions, bus, clock, log: options.log('router') }),
+    log: queueLog,
+    consumer: createRouter({ config, decisions, bus, clock, log: routerLog }),
+    ...durability('alertscale-alerts'),
   });
   bus.addRule({ name: 'Alerts', pattern: patterns.alerts, target: (event) => routerQueue.send(envelopeBody(event)) });
 
   // As on AWS: one FIFO queue, one rule per node group whose target sets that group as the message group.
-  const scaling = localScaler({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: options.log('scaler'), clock });
-  const scaleQueue = new LocalQueue({ name: 'alertscale-scale.fifo', fifo: true, log: options.log('queue'), consumer: (event) => scaling.scaler.handleSqs(event) });
+  const scaling = localScaler({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: reasons.watch(options.log('scaler')), clock });
+  const scaleQueue = new LocalQueue({
+    name: 'alertscale-scale.fifo',
+    fifo: true,
+    log: queueLog,
+    consumer: (event) => scaling.scaler.handleSqs(event),
+    ...durability('alertscale-scale.fifo'),
+  });
   for (const group of config.node_groups) {
     bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(envelopeBody(event), group.name) });
   }
@@ -72,14 +154,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   // A batching window lets the alerts of one Alertmanager group reach the notifier together (one Slack message).
   const notifyQueue = new LocalQueue({
     name: 'alertscale-notify',
-    log: options.log('queue'),
+    log: queueLog,
     batchSize: 100,
     batchWindowMs: 200,
-    consumer: createNotifier(localNotifierDeps({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: options.log('notifier'), clock })),
+    consumer: createNotifier(
+      localNotifierDeps({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: reasons.watch(options.log('notifier')), clock }),
+    ),
+    ...durability('alertscale-notify'),
   });
   bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(envelopeBody(event)) });
 
   const queues: LocalQueue[] = [routerQueue, scaleQueue, notifyQueue];
+  // Every queue and rule exists now: what the journals held when the process last stopped can run.
+  queues.forEach((queue) => queue.start());
 
   const ingest = createIngest({ bus, token: async () => options.token, log: options.log('ingest'), clock });
 
@@ -98,9 +185,21 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     scaling,
     nodeGroups: () => nodeGroupsView(config, scaling.state, scaling.nodeGroups, clock),
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
+    redrive: (filter = {}) => {
+      const byQueue: Record<string, number> = {};
+      for (const queue of queues) {
+        if (filter.queue !== undefined && queue.name !== filter.queue) continue;
+        byQueue[queue.name] = queue.redrive(filter.messageIds).length;
+      }
+      return { redriven: Object.values(byQueue).reduce((a, b) => a + b, 0), byQueue };
+    },
     idle,
     stop: async () => {
       queues.forEach((q) => q.stop());
+      // Let batches with a consumer finish (their deletions are journaled), but not forever: what is
+      // not finished stays in the journal and runs again on the next start.
+      await Promise.race([Promise.all(queues.map((q) => q.settled())), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      journals.forEach((journal) => journal.close());
       await dynamo.stop();
     },
   };

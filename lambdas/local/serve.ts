@@ -42,7 +42,7 @@ export async function serve(options: ServeOptions): Promise<RunningLocalMode> {
   const webhook = `${server.url}/alertmanager`;
   out(`alertscale local mode is listening on ${server.url}`);
   out(`  config:    ${options.configPath} (${config.node_groups.length} node groups, ${config.receivers.length} receivers)`);
-  out(`  data:      ${options.dataDir ? options.dataDir : 'in memory (lost on exit)'}`);
+  out(`  data:      ${options.dataDir ? `${options.dataDir} (decisions and queued work survive a restart)` : 'in memory (lost on exit; set DATA_DIR or --data-dir to keep it)'}`);
   out(`  token:     ${generated ? `${token}  (generated; set WEBHOOK_TOKEN to choose one)` : 'from WEBHOOK_TOKEN'}`);
   out(`  decisions: curl -H "Authorization: Bearer $WEBHOOK_TOKEN" ${server.url}/api/decisions`);
   out('Point Alertmanager at it with this receiver in alertmanager.yml:');
