@@ -155,7 +155,6 @@ export function parseAlertRecord(record: Pick<SQSRecord, 'body' | 'messageId'>):
  */
 export function createRouter(deps: RouterDeps): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
   const route = createAlertRouter(deps);
-  const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord) => {
     try {
       const { event, eventId } = parseAlertRecord(record);
@@ -169,5 +168,7 @@ export function createRouter(deps: RouterDeps): (event: SQSEvent, context?: Cont
     }
   };
   // A batch whose every record failed is reported like any other (not thrown), so local mode and Lambda agree.
-  return (event, context) => processPartialResponse(event, handleRecord, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
+  // A processor per batch: it holds one batch's state, and local mode runs several batches at once.
+  return (event, context) =>
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
 }
