@@ -17,6 +17,9 @@ import {
 } from './ports';
 import { pruneState, type AppliedAction, type InFlight, type LastScaleUp, type NodeGroupState, type NodeGroupStateStore } from './state';
 
+/** Outcomes that change nothing on a node group: recorded on the decision, not on the group's state item. */
+const PLAIN_REFUSALS: ReadonlySet<string> = new Set(['cooldown', 'at-target', 'rate-limited', 'paused', 'dry-run', 'backed-off']);
+
 /** Collaborators of the scaler; AWS and local mode wire different adapters. */
 export interface ScalerDeps {
   readonly config: Config;
@@ -138,6 +141,21 @@ export function createScaler(deps: ScalerDeps): Scaler {
     await publishAll(bus, events, { log, ...deps.publish });
   }
 
+  /** A plain refusal this request already got, as recorded on its decision (refusals are not kept on the state item). */
+  async function plainRefusalOnDecision(request: ScaleRequested): Promise<AppliedAction | undefined> {
+    const recorded = (await decisions.get(request.decisionId))?.actions.find((candidate) => candidate.actionId === request.action.actionId);
+    if (!recorded || !PLAIN_REFUSALS.has(recorded.outcome)) return undefined;
+    return {
+      actionId: recorded.actionId,
+      decisionId: request.decisionId,
+      outcome: recorded.outcome as AppliedAction['outcome'],
+      from: recorded.from ?? null,
+      to: recorded.to ?? null,
+      reason: recorded.detail ?? '',
+      at: Date.parse(recorded.at),
+    };
+  }
+
   /** Whether this occurrence escalated already, from any group: the decision record has its escalation actions. */
   async function escalatedBefore(decisionId: string, state: NodeGroupState): Promise<boolean> {
     if (state.escalated.includes(decisionId)) return true;
@@ -218,7 +236,7 @@ export function createScaler(deps: ScalerDeps): Scaler {
     for (let attempt = 1; attempt <= stateAttempts; attempt++) {
       const state = await store.get(group.name);
       const now = clock().getTime();
-      const applied = state.applied.find((candidate) => candidate.actionId === action.actionId);
+      const applied = state.applied.find((candidate) => candidate.actionId === action.actionId) ?? (await plainRefusalOnDecision(request));
       if (applied) {
         log.info('scale request already applied; reporting its outcome again', { actionId: action.actionId, outcome: applied.outcome });
         await emit(group, request, applied, true);
@@ -285,12 +303,20 @@ export function createScaler(deps: ScalerDeps): Scaler {
       }
 
       const entry = await refusal(request, state, decision, now, escalation);
-      // Past the wait above, any claim left on the item is ours or abandoned: this write releases it.
-      const next = nextState({ ...state, inFlight: undefined }, group, entry, {
-        observed: { desired: decision.from, upper: decision.upperBound },
-        atMaxSince: atMaxSinceAfter(state, { desired: decision.from, upper: decision.upperBound }, now),
-      });
-      if (!(await store.put(group.name, next, state.version))) continue;
+      const atMaxSince = atMaxSinceAfter(state, { desired: decision.from, upper: decision.upperBound }, now);
+      // A plain refusal changes nothing on the group, so the state item (the group's history, kilobytes
+      // of it) is not rewritten: its outcome goes on the decision, where a redelivery finds it. The item
+      // is written when the refusal teaches it something: a claim to release (past the wait above, any
+      // claim left is ours or abandoned), the group reaching its bound, a failure, a forward, an escalation.
+      const teachesState =
+        !PLAIN_REFUSALS.has(entry.outcome) || state.inFlight !== undefined || atMaxSince !== state.atMaxSince || entry.forwarded !== undefined || entry.escalated === true;
+      if (teachesState) {
+        const next = nextState({ ...state, inFlight: undefined }, group, entry, {
+          observed: { desired: decision.from, upper: decision.upperBound },
+          atMaxSince,
+        });
+        if (!(await store.put(group.name, next, state.version))) continue;
+      }
       await emit(group, request, entry);
       return { ...entry, redelivered: false };
     }

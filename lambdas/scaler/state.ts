@@ -8,8 +8,12 @@ import { alertSchema, scaleRequestedSchema, scalingOutcomeSchema } from '../shar
  * both act on it. Times are epoch milliseconds.
  */
 
-/** How many applied actionIds are kept for redelivery checks; SQS redelivers within hours, not hundreds of actions. */
-export const APPLIED_KEPT = 100;
+/**
+ * How many applied actions (acts, failures, forwards, escalations: plain refusals live on the
+ * decision instead) the state item keeps for redelivery checks. SQS redelivers within minutes,
+ * and rate limits allow a few actions an hour; the item is rewritten on every act, so keep it small.
+ */
+export const APPLIED_KEPT = 20;
 /** How many escalated occurrences are kept. */
 export const ESCALATED_KEPT = 100;
 /** Recent action times kept when no rate limit says how far back to look. */

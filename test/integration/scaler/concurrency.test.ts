@@ -103,6 +103,23 @@ describe('scaler against DynamoDB: concurrency', { timeout: 120_000 }, () => {
   });
 });
 
+describe('scaler against DynamoDB: what refusals cost', () => {
+  it('records a plain refusal on the decision without rewriting the group state item, and treats its redelivery as a no-op', async () => {
+    const { scaler, nodeGroups, decisions, state } = setup('refusals-a');
+    const [first, ...rest] = requests('refusals-a', 6, { change: 2, cooldownSeconds: 300 });
+    await deliverAll(scaler, [sqsRecord(first!, { group: 'refusals-a' })]);
+    const afterScale = await state.get('refusals-a');
+
+    const records = rest.map((request) => sqsRecord(request, { group: 'refusals-a' }));
+    await deliverAll(scaler, records);
+    await deliverAll(scaler, records);
+
+    expect((await state.get('refusals-a')).version).toBe(afterScale.version);
+    expect(rest.map((request) => decisions.action(request.decisionId, request.action.actionId)?.outcome)).toEqual(Array(5).fill('cooldown'));
+    expect(nodeGroups.setCalls).toHaveLength(1);
+  });
+});
+
 describe('DynamoNodeGroupStateStore', () => {
   it('refuses a write based on a stale version', async () => {
     const store = new DynamoNodeGroupStateStore(dynamo.client, dynamo.tableName);
