@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +74,9 @@ describe('the alertscale CLI', () => {
   });
 
   it('npm start: accepts a notification with the right token and rejects it without', async () => {
-    const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, PORT: '0', WEBHOOK_TOKEN: 'example-token', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What `npm start` runs; spawned directly so the SIGTERM below reaches the server (npm does not pass it on).
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start).toBe('node bin/alertscale.mjs serve');
+    const child = spawn('node', ['bin/alertscale.mjs', 'serve'], { env: { ...process.env, PORT: '0', WEBHOOK_TOKEN: 'example-token', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let output = '';
       const url = await new Promise<string>((resolve, reject) => {
@@ -83,7 +85,7 @@ describe('the alertscale CLI', () => {
           const match = /listening on (http:\/\/\S+)[\s\S]*credentials: /.exec(output);
           if (match) resolve(match[1]!);
         });
-        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
+        child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${output}`)));
       });
       expect(output).toContain(`url: ${url}/alertmanager`);
       const body = JSON.stringify(fixture('alertmanager/queue-depth-group.json'));
@@ -92,7 +94,9 @@ describe('the alertscale CLI', () => {
       const rejected = await fetch(`${url}/alertmanager`, { method: 'POST', body });
       expect(rejected.status).toBe(401);
     } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
+      await exited;
     }
   });
 });
