@@ -42,7 +42,6 @@ const redriveSchema = z.strictObject({
 export function controlRoutes(pipeline: LocalPipeline): NonNullable<LocalServerOptions['routes']> {
   const { pause, nodeGroups } = pipeline.scaling;
   return {
-    'GET /api/node-groups': () => pipeline.nodeGroups(),
     'GET /api/pause': async () => ({ paused: await pause.isPaused() }),
     'PUT /api/pause': async ({ body }) => {
       const { paused } = parseBody(z.object({ paused: z.boolean() }), body);

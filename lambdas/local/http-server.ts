@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createReadApi } from '../api/read-api';
 import { authenticate } from '../ingest/auth';
 import { DEFAULT_MAX_BODY_BYTES } from '../ingest/ingest';
 import type { Log } from '../shared/ports';
@@ -71,6 +72,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const { pipeline, log } = options;
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
+  // The same two reads the AWS api function serves, behind the same token.
+  const reads = createReadApi({
+    token: async () => options.token,
+    listDecisions: (limit) => pipeline.decisions.listRecent(limit),
+    nodeGroups: () => pipeline.nodeGroups(),
+    log,
+  });
+
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://local');
     const route = `${request.method} ${url.pathname}`;
@@ -90,16 +99,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return send(response, result.statusCode, result.body, result.headers);
     }
 
+    const read = await reads({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers });
+    if (read) return send(response, read.statusCode, read.body, read.headers);
+
     const auth = options.token ? authenticate(headers.authorization, options.token) : ({ ok: false, reason: 'no token configured' } as const);
     if (!auth.ok) return send(response, 401, { error: auth.reason });
 
-    if (route === 'GET /api/decisions') {
-      const limitParam = Number(url.searchParams.get('limit') ?? 100);
-      if (!Number.isInteger(limitParam) || limitParam < 1 || limitParam > 10_000) {
-        return send(response, 400, { error: 'limit must be an integer from 1 to 10000' });
-      }
-      return send(response, 200, await pipeline.decisions.listRecent(limitParam));
-    }
     const extra = options.routes?.[route];
     if (extra) {
       try {
