@@ -16,12 +16,3 @@ export function consoleLog(component: string, level: Level = (process.env.LOG_LE
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
-
-/** A logger that keeps every entry, for tests that assert on logs (or that nothing secret is in them). */
-export function memoryLog(): Log & { readonly lines: string[] } {
-  const lines: string[] = [];
-  const write = (at: Level) => (message: string, extra?: Record<string, unknown>) => {
-    lines.push(`${at} ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}`);
-  };
-  return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
-}

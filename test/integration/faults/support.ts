@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
 import type { DeadLetter } from '../../../lambdas/adapters/local/local-queue';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import { controlRoutes } from '../../../lambdas/local/control-routes';
 import { startLocalServer, type LocalServer } from '../../../lambdas/local/http-server';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import { LocalStartError, startLocalServer, type LocalServer } from '../../../lambdas/local/http-server';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { loadConfig } from '../../../lambdas/shared/config/load';

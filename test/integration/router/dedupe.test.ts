@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../lambdas/adapters/local/local-bus';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import { DetailType, type ScaleRequested } from '../../../lambdas/shared/events';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDecisionStore } from '../../../lambdas/adapters/aws/dynamo-decision-store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
 import { alertEvents } from '../../../lambdas/ingest/ingest';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import { createRouter } from '../../../lambdas/router/router';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import { DetailType, type BusEvent, type NotifyRequested, type ScaleRequested } from '../../../lambdas/shared/events';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import type { DecisionRecord } from '../../../lambdas/shared/ports';

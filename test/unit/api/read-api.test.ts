@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReadApi, type ReadApiDeps } from '../../../lambdas/api/read-api';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import type { DecisionRecord } from '../../../lambdas/shared/ports';
 
 const TOKEN = 'read-token';

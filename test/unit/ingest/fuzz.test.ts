@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIngest } from '../../../lambdas/ingest/ingest';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import type { AlertEvent, BusEvent } from '../../../lambdas/shared/events';
 import type { EventBus, PutOutcome } from '../../../lambdas/shared/ports';
 import { alert, webhook } from '../../support/builders';

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../../lambdas/adapters/aws/eventbridge-bus';
 import { createIngest, type IngestDeps } from '../../../lambdas/ingest/ingest';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import { DetailType, type AlertEvent, type BusEvent } from '../../../lambdas/shared/events';
 import type { EventBus, PutOutcome } from '../../../lambdas/shared/ports';
 import { alert, fixture, webhook } from '../../support/builders';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalEventBus } from '../../../lambdas/adapters/local/local-bus';
 import { LocalQueue, type QueueConsumer } from '../../../lambdas/adapters/local/local-queue';
 import { journalPath, QueueJournal, replayJournal } from '../../../lambdas/adapters/local/queue-journal';
-import { memoryLog } from '../../../lambdas/local/console-log';
+import { memoryLog } from '../../support/memory-log';
 import { createIngest } from '../../../lambdas/ingest/ingest';
 import { patterns } from '../../../lambdas/shared/events';
 import { alert, webhook } from '../../support/builders';

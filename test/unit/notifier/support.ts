@@ -1,3 +1,4 @@
+import { recordLogLine } from '../../support/log-sink';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -165,6 +166,7 @@ export class CapturingLog implements Log {
   private write(level: string, message: string, extra?: Record<string, unknown>) {
     this.lines.push({ level, message, ...(extra ? { extra } : {}) });
     capturedLogLines.push(JSON.stringify({ level, message, ...extra }));
+    recordLogLine(JSON.stringify({ level, message, ...extra }));
   }
   debug(message: string, extra?: Record<string, unknown>) {
     this.write('debug', message, extra);

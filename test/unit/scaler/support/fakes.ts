@@ -1,3 +1,4 @@
+import { recordLogLine } from '../../../support/log-sink';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Config, NodeGroupConfig, ReceiverConfig } from '../../../../lambdas/shared/config/schema';
 import { DetailType, type BusEvent, type ScaleRequested } from '../../../../lambdas/shared/events';
@@ -216,15 +217,19 @@ export class MemoryLog implements Log {
   readonly lines: { level: string; message: string; extra?: Record<string, unknown> | undefined }[] = [];
   debug(message: string, extra?: Record<string, unknown>) {
     this.lines.push({ level: 'debug', message, extra });
+    recordLogLine(JSON.stringify({ level: 'debug', message, ...extra }));
   }
   info(message: string, extra?: Record<string, unknown>) {
     this.lines.push({ level: 'info', message, extra });
+    recordLogLine(JSON.stringify({ level: 'info', message, ...extra }));
   }
   warn(message: string, extra?: Record<string, unknown>) {
     this.lines.push({ level: 'warn', message, extra });
+    recordLogLine(JSON.stringify({ level: 'warn', message, ...extra }));
   }
   error(message: string, extra?: Record<string, unknown>) {
     this.lines.push({ level: 'error', message, extra });
+    recordLogLine(JSON.stringify({ level: 'error', message, ...extra }));
   }
 }
 

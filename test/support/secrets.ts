@@ -1,0 +1,24 @@
+/**
+ * Every secret value the suite uses: webhook tokens, PagerDuty routing keys,
+ * Slack webhook paths, signing keys. The global teardown fails the run if any
+ * of them appears in any log line or console output of any test. A test that
+ * introduces a secret adds it here.
+ */
+export const SUITE_SECRETS: readonly string[] = [
+  // webhook tokens
+  'test-token-7f3a9c',
+  'dedupe-test-token',
+  'http-test-token',
+  'e2e-token-5d1c',
+  'e2e-actions-token',
+  'storm-token',
+  'read-token',
+  'fuzz-token',
+  'crash-test-token',
+  'fault-suite-token',
+  // channel credentials
+  'e2e-routing-key',
+  'pd-routing-key-7f3a9c1e5b2d4f60',
+  '/services/T0TEST/B0TEST/slack-webhook-secret-8c1d',
+  'hook-signing-key-2b9e4a7d1c6f',
+];
