@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLog } from '../../support/memory-log';
 import { LocalStartError, startLocalServer, type LocalServer } from '../../../lambdas/local/http-server';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
+import { controlRoutes } from '../../../lambdas/local/control-routes';
 import { loadConfig } from '../../../lambdas/shared/config/load';
 import { alert, fixture, webhook } from '../../support/builders';
 
@@ -11,7 +14,7 @@ let server: LocalServer;
 
 beforeAll(async () => {
   pipeline = await startLocalPipeline({ config: loadConfig('config/alertscale.yml').config, token: TOKEN, log: () => memoryLog() });
-  server = await startLocalServer({ pipeline, token: TOKEN, log: memoryLog(), port: 0, maxBodyBytes: 64 * 1024 });
+  server = await startLocalServer({ pipeline, token: TOKEN, log: memoryLog(), port: 0, maxBodyBytes: 64 * 1024, routes: controlRoutes(pipeline) });
 });
 afterAll(async () => {
   await server.close();
@@ -74,5 +77,37 @@ describe('local mode over HTTP', () => {
     const attempt = startLocalServer({ pipeline, token: TOKEN, log: memoryLog(), port: server.port });
     await expect(attempt).rejects.toThrow(LocalStartError);
     await expect(attempt).rejects.toThrow(`port ${server.port} on 127.0.0.1 is already in use; stop what holds it or start with PORT=<another port>`);
+  });
+});
+
+const exec = promisify(execFile);
+
+describe('the kill switch, flipped from the CLI', () => {
+  const cli = (command: 'pause' | 'resume') => exec('node', ['bin/alertscale.mjs', command, '--url', server.url], { env: { ...process.env, WEBHOOK_TOKEN: TOKEN } });
+  const desired = async (name: string) =>
+    ((await (await get('/api/node-groups')).json()) as { name: string; desired: number }[]).find((g) => g.name === name)?.desired;
+
+  it('records scale actions as paused and changes nothing while on, and scales again once resumed', async () => {
+    const before = await desired('gpu-h100');
+    const { stdout } = await cli('pause');
+    expect(stdout).toContain('scaling paused');
+    expect(await (await get('/api/pause')).json()).toEqual({ paused: true });
+
+    await post(JSON.stringify(webhook([alert({ alertname: 'GPUQueueDepthHigh', nodegroup: 'gpu-h100', queue: 'paused-0' }, { startsAt: '2026-11-21T01:00:00Z' })])));
+    await pipeline.idle();
+    const decisions = (await (await get('/api/decisions?limit=1000')).json()) as { labels: Record<string, string>; actions: { outcome: string; kind: string }[] }[];
+    expect(decisions.find((d) => d.labels.queue === 'paused-0')?.actions.find((a) => a.kind === 'scale')?.outcome).toBe('paused');
+    expect(await desired('gpu-h100')).toBe(before);
+
+    await cli('resume');
+    await post(JSON.stringify(webhook([alert({ alertname: 'GPUQueueDepthHigh', nodegroup: 'gpu-h100', queue: 'resumed-0' }, { startsAt: '2026-11-21T02:00:00Z' })])));
+    await pipeline.idle();
+    expect(await desired('gpu-h100')).toBe(before! + 2);
+  });
+
+  it('refuses a pause request without the token', async () => {
+    const response = await fetch(`${server.url}/api/pause`, { method: 'PUT', body: JSON.stringify({ paused: true }) });
+    expect(response.status).toBe(401);
+    expect(await (await get('/api/pause')).json()).toEqual({ paused: false });
   });
 });
