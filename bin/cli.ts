@@ -13,7 +13,7 @@ const USAGE = `usage: alertscale <command>
   routes test --config CONFIG label=value ...
         print the receivers an alert with these labels is routed to, like \`amtool config routes test\`
   pause | resume [--url URL]
-        flip the kill switch of a running local mode (scaling is recorded as skipped while paused)
+        flip the kill switch of a running local mode (scale actions are recorded as paused meanwhile)
 `;
 
 export const DEFAULT_CONFIG = 'config/alertscale.yml';
@@ -62,7 +62,7 @@ async function runPause(paused: boolean, args: string[], io: Io): Promise<number
     io.err(`${base} answered ${response.status}: ${text}`);
     return 1;
   }
-  io.out(paused ? 'scaling paused: scale actions are recorded as skipped; paging still works' : 'scaling resumed');
+  io.out(paused ? 'scaling paused: scale actions are recorded as paused and change nothing; paging still works' : 'scaling resumed');
   return 0;
 }
 

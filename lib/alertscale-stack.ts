@@ -112,7 +112,7 @@ export class AlertscaleStack extends Stack {
     this.pauseParameter = new ssm.StringParameter(this, 'PauseParameter', {
       parameterName: props.pauseParameterName ?? '/alertscale/paused',
       stringValue: 'off',
-      description: 'alertscale kill switch: "on" records scale actions as skipped (paging still works); "off" resumes',
+      description: 'alertscale kill switch: "on" records scale actions as paused and changes nothing (paging still works); "off" resumes',
     });
     this.eventTargetDeadLetterQueue = new DeadLetterQueue(this, 'EventTargetDeadLetterQueue', {
       purpose: 'events EventBridge could not deliver to an alertscale queue',

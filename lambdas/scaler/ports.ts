@@ -26,7 +26,7 @@ export interface NodeGroups {
   setDesired(asgName: string, desired: number): Promise<void>;
 }
 
-/** The global kill switch: while on, scaling is recorded as skipped and nothing changes. */
+/** The global kill switch: while on, scale actions are recorded as `paused` and nothing changes. */
 export interface PauseSwitch {
   isPaused(): Promise<boolean>;
 }
