@@ -4,7 +4,7 @@ import { startServer } from './http';
 export async function startFakePagerduty() {
   let requests = 0;
   const dedupKeys = new Map<string, number>();
-  const server = await startServer((req, body, res) => {
+  const server = await startServer((_request, body, res) => {
     requests++;
     let dedupKey = '';
     try {

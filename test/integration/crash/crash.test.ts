@@ -49,7 +49,7 @@ describe('local mode killed with SIGKILL mid-storm', () => {
   it('resumes acknowledged work after a restart, and ends with exactly one decision and one outcome per planned action', { timeout: 180_000 }, async () => {
     // 300 alerts in 30 group notifications, each sent by two Alertmanager replicas.
     const { notifications, occurrences } = storm(30, 10, 'crash');
-    const deliveries = notifications.flatMap((notification, index) => [index, index]);
+    const deliveries = notifications.flatMap((_, index) => [index, index]);
     const first = await start();
 
     // The storm, killed once a third of it is acknowledged (more requests are in flight then).

@@ -8,19 +8,17 @@ import { DynamoDeliveryStore } from '../../../lambdas/notifier/delivery-store';
 import { createNotifier, verifyWebhookSignature, type NotifierDeps } from '../../../lambdas/notifier/notifier';
 import type { PagerdutyEvent } from '../../../lambdas/notifier/pagerduty';
 import { localNotifierDeps } from '../../../lambdas/notifier/local';
-import { LocalSecretResolver } from '../../../lambdas/notifier/secrets';
 import type { SlackMessage } from '../../../lambdas/notifier/slack';
-import { LoggingSnsPublisher } from '../../../lambdas/notifier/sns';
 import type { WebhookBody } from '../../../lambdas/notifier/webhook';
 import type { Config } from '../../../lambdas/shared/config/schema';
 import {
   capturedLogLines,
   CapturingLog,
   configFrom,
+  fakeNotifierDeps,
   MemoryBus,
   MemoryDecisionStore,
   notifyRequest,
-  recordingSleep,
   sqsEvent,
   sqsRecord,
   startFakePeer,
@@ -64,22 +62,12 @@ const recordedDetails: string[] = [];
 
 /** A notifier wired as local mode wires it, with fakes where the test observes, and no real waiting. */
 function notifierFor(config: Config, overrides: Partial<NotifierDeps> = {}) {
-  const decisions = new MemoryDecisionStore();
-  const bus = new MemoryBus();
-  const log = new CapturingLog();
-  const { sleep, waits } = recordingSleep();
-  const deps: NotifierDeps = {
-    config,
-    decisions,
+  // The unit fakes, but real delivery records in dynalite and real HTTP (global fetch).
+  const { deps, decisions, bus, log, waits } = fakeNotifierDeps(config, {
     deliveries: new DynamoDeliveryStore(dynamo.client, dynamo.tableName),
-    bus,
-    secrets: new LocalSecretResolver(),
-    sns: new LoggingSnsPublisher(log),
-    log,
-    sleep,
-    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },
+    fetch: globalThis.fetch,
     ...overrides,
-  };
+  });
   const notify = createNotifier(deps);
   const run: typeof notify = async (...args) => {
     const result = await notify(...args);
