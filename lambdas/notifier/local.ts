@@ -1,22 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Config } from '../shared/config/schema';
-import type { Clock, DecisionStore, EventBus, Log } from '../shared/ports';
+import type { LocalStageWiring } from '../adapters/local/stage-wiring';
 import { DynamoDeliveryStore } from './delivery-store';
 import type { NotifierDeps } from './notifier';
 import { LocalSecretResolver } from './secrets';
 import { LoggingSnsPublisher } from './sns';
 
-/** What local mode has to hand when it builds the notifier. */
-export interface LocalNotifierOptions {
-  readonly config: Config;
-  /** The embedded DynamoDB (dynalite) client and table: delivery records live beside the decisions. */
-  readonly dynamodb: DynamoDBClient;
-  readonly tableName: string;
-  readonly decisions: DecisionStore;
-  readonly bus: EventBus;
-  readonly log: Log;
-  readonly clock?: Clock;
-}
+/** What local mode has to hand when it builds the notifier; delivery records live beside the decisions. */
+export type LocalNotifierOptions = LocalStageWiring;
 
 /**
  * The notifier's collaborators in local mode: channels given inline or in a

@@ -1,6 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Config } from '../shared/config/schema';
-import { systemClock, type Clock, type DecisionStore, type EventBus, type Log } from '../shared/ports';
+import type { LocalStageWiring } from '../adapters/local/stage-wiring';
+import { systemClock } from '../shared/ports';
 import { DynamoNodeGroupStateStore } from './adapters/dynamo-node-group-state';
 import { LocalPauseSwitch } from './adapters/pause-switch';
 import { SimulatedNodeGroups } from './adapters/simulated-node-groups';
@@ -8,15 +7,7 @@ import { createScaler, type Scaler } from './scaler';
 import type { NodeGroupStateStore } from './state';
 
 /** What local mode needs to run the scaler in process. */
-export interface LocalScalerOptions {
-  readonly config: Config;
-  /** The embedded DynamoDB's client (dynalite) and table. */
-  readonly dynamodb: DynamoDBClient;
-  readonly tableName: string;
-  readonly decisions: DecisionStore;
-  readonly bus: EventBus;
-  readonly log: Log;
-  readonly clock?: Clock;
+export interface LocalScalerOptions extends LocalStageWiring {
   /** Start with the kill switch on. @default false */
   readonly paused?: boolean;
 }
