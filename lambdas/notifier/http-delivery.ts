@@ -1,4 +1,5 @@
 import { describeFailure, redactSecrets, safeOrigin } from './redact';
+import { fullJitter } from '../shared/backoff';
 
 /**
  * How a notifier retries a transient failure. Tests shrink the delays; the
@@ -77,8 +78,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 /** The wait before attempt `attempt + 1`: the peer's `Retry-After` (capped), else full-jitter backoff. */
 export function retryDelay(attempt: number, retryAfterMs: number | undefined, settings: RetrySettings, random: () => number): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, settings.maxRetryAfterMs);
-  const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
-  return random() * ceiling;
+  return fullJitter(attempt, settings.baseDelayMs, settings.maxDelayMs, random);
 }
 
 /** Whether a status is worth retrying: 429 and 5xx, as the peers we talk to document them. */

@@ -22,6 +22,7 @@ import { CredentialFileError, resolveCredential, SecretResolutionError, SecretUn
 import { slackMessage } from './slack';
 import { SnsPublishError, type SnsPublisher } from './sns';
 import { DELIVERY_HEADER, signatureHeaders, webhookBody } from './webhook';
+import { sleep as defaultSleep } from '../shared/backoff';
 
 export { secretNamesIn } from './secrets';
 export { verifyWebhookSignature } from './webhook';
@@ -164,7 +165,7 @@ function parseRecord(record: SQSRecord): NotifyRequested {
 export function createNotifier(deps: NotifierDeps): (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<SQSBatchResponse> {
   const clock = deps.clock ?? systemClock;
   const retry: RetrySettings = { ...DEFAULT_RETRY, ...deps.retry };
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? defaultSleep;
   const readFile = deps.readFile ?? ((path: string) => readFileFromDisk(path, 'utf8'));
   const log = deps.log;
   const ttlMs = deps.config.settings.decision_ttl;

@@ -16,6 +16,7 @@ import {
   type PauseSwitch,
 } from './ports';
 import { pruneState, type AppliedAction, type InFlight, type LastScaleUp, type NodeGroupState, type NodeGroupStateStore } from './state';
+import { fullJitter, sleep } from '../shared/backoff';
 
 /** Outcomes that change nothing on a node group: recorded on the decision, not on the group's state item. */
 const PLAIN_REFUSALS: ReadonlySet<string> = new Set(['cooldown', 'at-target', 'rate-limited', 'paused', 'dry-run', 'backed-off']);
@@ -100,7 +101,6 @@ export const launchUnsuccessfulDetailSchema = z.looseObject({
 });
 
 const LAUNCH_UNSUCCESSFUL = 'EC2 Instance Launch Unsuccessful';
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Builds the scaler: turns `Scale Requested` into Auto Scaling calls, safely.
@@ -120,14 +120,14 @@ export function createScaler(deps: ScalerDeps): Scaler {
   const stateAttempts = deps.stateAttempts ?? 10;
   const leaseMs = deps.inFlightLeaseMs ?? 60_000;
   const launchWindowMs = deps.launchFailureWindowMs ?? 30 * 60_000;
-  const sleep = deps.sleep ?? defaultSleep;
+  const wait = deps.sleep ?? sleep;
   const random = deps.random ?? Math.random;
   const byName = new Map(config.node_groups.map((group) => [group.name, group]));
   const byAsg = new Map(config.node_groups.map((group) => [group.asg_name, group]));
   const fallbacks = new Map(config.node_groups.map((group) => [group.name, group.fallback]));
 
   const longestWindow = (group: NodeGroupConfig) => Math.max(86_400_000, ...group.rate_limits.map((limit) => limit.window));
-  const backoff = (attempt: number) => sleep(random() * Math.min(100, 5 * 2 ** attempt));
+  const backoff = (attempt: number) => wait(fullJitter(attempt + 1, 5, 100, random));
 
   /** Records the entry's effects on the decision, then puts its events on the bus. */
   async function emit(group: NodeGroupConfig | undefined, request: ScaleRequested, entry: AppliedAction, redelivery = false): Promise<void> {

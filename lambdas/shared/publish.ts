@@ -1,5 +1,6 @@
 import type { BusEvent } from './events';
 import type { EventBus, Log } from './ports';
+import { fullJitter, sleep } from './backoff';
 
 /** EventBridge's limits for one PutEvents call. */
 export const MAX_ENTRIES_PER_PUT = 10;
@@ -65,8 +66,6 @@ export interface PublishOptions {
   readonly source?: string;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Puts every event on the bus, in batches of at most 10 entries and 256 KB,
  * retrying only the entries the bus refused, with exponential backoff and full
@@ -75,13 +74,13 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Alertmanager, or SQS, retries).
  */
 export async function publishAll(bus: EventBus, events: readonly BusEvent[], options: PublishOptions = {}): Promise<void> {
-  const { attempts = 4, baseDelayMs = 50, log, sleep = defaultSleep, source = 'alertscale' } = options;
+  const { attempts = 4, baseDelayMs = 50, log, sleep: wait = sleep, source = 'alertscale' } = options;
   await Promise.all(
     batchesOf(events, source).map(async (batch) => {
       let pending = batch;
       let lastFailures: { event: BusEvent; errorCode: string; errorMessage: string }[] = [];
       for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt++) {
-        if (attempt > 1) await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 2));
+        if (attempt > 1) await wait(fullJitter(attempt - 1, baseDelayMs));
         let outcomes;
         try {
           outcomes = await bus.putBatch(pending);

@@ -9,6 +9,7 @@ import {
   type AsgDescription,
   type NodeGroups,
 } from '../ports';
+import { fullJitter, sleep } from '../../shared/backoff';
 
 /** Errors that say "not now": a scaling activity or another update holds the group, or we were throttled. */
 const RETRYABLE = new Set([
@@ -32,7 +33,6 @@ export interface AutoScalingNodeGroupsOptions {
   readonly log?: Log;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The NodeGroups port on EC2 Auto Scaling. Build the client with the SDK's
@@ -56,7 +56,7 @@ export class AutoScalingNodeGroups implements NodeGroups {
     this.attempts = options.attempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 200;
     this.maxDelayMs = options.maxDelayMs ?? 5000;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
   }
 
@@ -95,7 +95,7 @@ export class AutoScalingNodeGroups implements NodeGroups {
         if (attempt >= this.attempts) {
           throw new TransientScalingError(`${what}: ${err.name} after ${attempt} attempt(s): ${err.message}`, { cause: err });
         }
-        const delay = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+        const delay = fullJitter(attempt, this.baseDelayMs, this.maxDelayMs, this.random);
         this.options.log?.warn('Auto Scaling call will be retried', { call: what, attempt, error: err.name, delayMs: Math.round(delay) });
         await this.sleep(delay);
       }
