@@ -3,8 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
+import { lowerCaseHeaders } from '../adapters/aws/api-gateway';
 import { powertoolsLog } from '../adapters/aws/powertools-log';
-import { secretToken } from '../adapters/aws/secret-token';
+import { SecretsManagerSecretResolver, secretToken } from '../adapters/aws/secrets-manager';
 import { AutoScalingNodeGroups } from '../scaler/adapters/auto-scaling-node-groups';
 import { DynamoNodeGroupStateStore } from '../scaler/adapters/dynamo-node-group-state';
 import { nodeGroupsView } from '../scaler/node-groups-view';
@@ -20,7 +21,7 @@ const state = new DynamoNodeGroupStateStore(dynamodb, env[Env.TableName]);
 const autoScaling = new AutoScalingNodeGroups(new AutoScalingClient({}), { log });
 
 const read = createReadApi({
-  token: secretToken(new SecretsManagerClient({}), env[Env.WebhookTokenSecretArn]),
+  token: secretToken(new SecretsManagerSecretResolver(new SecretsManagerClient({})), env[Env.WebhookTokenSecretArn]),
   listDecisions: (limit) => decisions.listRecent(limit),
   nodeGroups: () => nodeGroupsView(config, state, autoScaling),
   log,
@@ -28,7 +29,7 @@ const read = createReadApi({
 
 /** API Gateway (HTTP API, payload v2): `GET /api/decisions` and `GET /api/node-groups`. */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers = lowerCaseHeaders(event);
   const response = await read({
     method: event.requestContext.http.method,
     path: event.rawPath,

@@ -1,80 +1,14 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretUnavailableError, type SecretResolver } from '../adapters/aws/secrets-manager';
 
-/** Where `*_secret` names are turned into values: Secrets Manager on AWS, nowhere in local mode. */
-export interface SecretResolver {
-  /** The secret's current string value. Throws `SecretUnavailableError` or `SecretResolutionError`. */
-  resolveSecret(name: string): Promise<string>;
-}
-
-/** This resolver has no secrets at all (local mode): the channel is skipped, not failed. */
-export class SecretUnavailableError extends Error {
-  override readonly name = 'SecretUnavailableError';
-  constructor(readonly secretName: string, options?: ErrorOptions) {
-    super(`secret ${secretName} is not available here`, options);
-  }
-}
-
-/** A secret could not be read (missing, empty, no permission, throttled). The message names the secret, never its value. */
-export class SecretResolutionError extends Error {
-  override readonly name = 'SecretResolutionError';
-  constructor(readonly secretName: string, detail: string, options?: ErrorOptions) {
-    super(`cannot read secret ${secretName}: ${detail}`, options);
-  }
-}
-
-export interface SecretsManagerResolverOptions {
-  /** How long a value is reused before it is read again (so a rotated key is picked up). @default - five minutes */
-  readonly ttlMs?: number;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
-
-/**
- * Reads `*_secret` values from Secrets Manager (plain `SecretString`), caching
- * each for `ttlMs` and sharing one in-flight read among concurrent callers, so
- * a batch of 100 pages costs one GetSecretValue call. Failed reads are not cached.
- */
-export class SecretsManagerSecretResolver implements SecretResolver {
-  private readonly cache = new Map<string, { readonly value: Promise<string>; readonly readAt: number }>();
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-
-  constructor(
-    private readonly client: SecretsManagerClient,
-    options: SecretsManagerResolverOptions = {},
-  ) {
-    this.ttlMs = options.ttlMs ?? 300_000;
-    this.now = options.now ?? Date.now;
-  }
-
-  resolveSecret(name: string): Promise<string> {
-    const cached = this.cache.get(name);
-    if (cached && this.now() - cached.readAt < this.ttlMs) return cached.value;
-    const value = this.read(name);
-    this.cache.set(name, { value, readAt: this.now() });
-    value.catch(() => {
-      if (this.cache.get(name)?.value === value) this.cache.delete(name);
-    });
-    return value;
-  }
-
-  private async read(name: string): Promise<string> {
-    let secret: string | undefined;
-    try {
-      const output = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
-      secret = output.SecretString;
-    } catch (error) {
-      const err = error as Error;
-      // A secret the stack created but nobody filled has no AWSCURRENT value yet.
-      const hint = err.name === 'ResourceNotFoundException' ? `; fill it with: aws secretsmanager put-secret-value --secret-id ${name} --secret-string <value>` : '';
-      throw new SecretResolutionError(name, `${err.name}${hint}`, { cause: error });
-    }
-    if (secret === undefined || secret.trim() === '') {
-      throw new SecretResolutionError(name, `it has no string value; fill it with: aws secretsmanager put-secret-value --secret-id ${name} --secret-string <value>`);
-    }
-    return secret.trim();
-  }
-}
+// The Secrets Manager resolver and its errors live with the AWS adapters; re-exported for the notifier's callers.
+export {
+  EmptySecretError,
+  SecretResolutionError,
+  SecretsManagerSecretResolver,
+  SecretUnavailableError,
+  type SecretResolver,
+  type SecretsManagerResolverOptions,
+} from '../adapters/aws/secrets-manager';
 
 /**
  * Local mode's resolver: it has no secret store, so every `*_secret` channel
