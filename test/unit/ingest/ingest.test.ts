@@ -4,22 +4,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../../lambdas/adapters/aws/eventbridge-bus';
 import { createIngest, type IngestDeps } from '../../../lambdas/ingest/ingest';
 import { memoryLog } from '../../support/memory-log';
-import { DetailType, type AlertEvent, type BusEvent } from '../../../lambdas/shared/events';
-import type { EventBus, PutOutcome } from '../../../lambdas/shared/ports';
+import { DetailType, type AlertEvent } from '../../../lambdas/shared/events';
 import { alert, fixture, webhook } from '../../support/builders';
+import { RecordingBus } from '../../support/recording-bus';
 
 const TOKEN = 'test-token-7f3a9c';
 const bearer = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-
-class RecordingBus implements EventBus {
-  readonly events: BusEvent[] = [];
-  calls = 0;
-  async putBatch(events: readonly BusEvent[]): Promise<readonly PutOutcome[]> {
-    this.calls++;
-    this.events.push(...events);
-    return events.map(() => ({ ok: true }) as const);
-  }
-}
 
 function ingestWith(overrides: Partial<IngestDeps> = {}) {
   const bus = new RecordingBus();

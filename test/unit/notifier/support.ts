@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import type { Config } from '../../../lambdas/shared/config/schema';
-import { DetailType, EVENT_SOURCE, type BusEvent, type NotificationSent, type NotifyRequested } from '../../../lambdas/shared/events';
-import type { ActionRecord, DecisionStore, EventBus, Log, PutOutcome } from '../../../lambdas/shared/ports';
+import { DetailType, EVENT_SOURCE, type NotificationSent, type NotifyRequested } from '../../../lambdas/shared/events';
+import type { ActionRecord, DecisionStore, Log } from '../../../lambdas/shared/ports';
 import type { DeliveryKey, DeliveryRecord, DeliveryStore } from '../../../lambdas/notifier/delivery-store';
 import { deliveryPk } from '../../../lambdas/notifier/delivery-store';
 import type { NotifierDeps } from '../../../lambdas/notifier/notifier';
 import { LocalSecretResolver } from '../../../lambdas/notifier/secrets';
 import { LoggingSnsPublisher } from '../../../lambdas/notifier/sns';
+import { RecordingBus } from '../../support/recording-bus';
 
 /** Secrets the notifier tests configure; no log line may ever contain one. */
 export const TEST_SECRETS = {
@@ -129,14 +130,7 @@ export class MemoryDecisionStore implements DecisionStore {
 }
 
 /** Bus fake that keeps what was put. */
-export class MemoryBus implements EventBus {
-  readonly events: BusEvent[] = [];
-
-  async putBatch(events: readonly BusEvent[]): Promise<readonly PutOutcome[]> {
-    this.events.push(...events);
-    return events.map(() => ({ ok: true }) as const);
-  }
-
+export class MemoryBus extends RecordingBus {
   get notificationsSent(): NotificationSent[] {
     return this.events.filter((event) => event.detailType === DetailType.NotificationSent).map((event) => event.detail as NotificationSent);
   }

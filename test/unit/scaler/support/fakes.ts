@@ -1,9 +1,10 @@
 import { recordLogLine } from '../../../support/log-sink';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Config, NodeGroupConfig, ReceiverConfig } from '../../../../lambdas/shared/config/schema';
-import { DetailType, type BusEvent, type ScaleRequested } from '../../../../lambdas/shared/events';
-import type { ActionRecord, DecisionRecord, DecisionStore, EventBus, Log, PutOutcome } from '../../../../lambdas/shared/ports';
+import { DetailType, type ScaleRequested } from '../../../../lambdas/shared/events';
+import type { ActionRecord, DecisionRecord, DecisionStore, Log } from '../../../../lambdas/shared/ports';
 import { NodeGroupNotFoundError, type AsgDescription, type NodeGroups } from '../../../../lambdas/scaler/ports';
+import { RecordingBus } from '../../../support/recording-bus';
 
 /** Builders and fakes for the scaler's tests. */
 
@@ -166,12 +167,7 @@ export class FakeDecisionStore implements DecisionStore {
 }
 
 /** A bus that accepts everything and remembers it. */
-export class CapturingBus implements EventBus {
-  readonly events: BusEvent[] = [];
-  async putBatch(events: readonly BusEvent[]): Promise<readonly PutOutcome[]> {
-    this.events.push(...events);
-    return events.map(() => ({ ok: true }) as const);
-  }
+export class CapturingBus extends RecordingBus {
   ofType<T>(detailType: string): T[] {
     return this.events.filter((event) => event.detailType === detailType).map((event) => event.detail as T);
   }
