@@ -147,11 +147,8 @@ export class PipelineProbe {
 
   private instrumentQueues(): void {
     for (const queue of this.pipeline.queues) {
-      // LocalQueue keeps its consumer in its options; wrapping it there is the only seam without changing lambdas/.
-      const options = (queue as unknown as { options: { consumer: (event: SQSEvent) => Promise<unknown> } }).options;
-      const consumer = options.consumer;
       const stage = QUEUE_STAGE[queue.name] ?? 'other';
-      options.consumer = async (event: SQSEvent) => {
+      queue.use((consumer) => async (event: SQSEvent) => {
         const stats = (this.counts.queues[queue.name] ??= { batches: 0, records: 0, busyMs: 0, chunks: 0 });
         stats.batches++;
         stats.records += event.Records.length;
@@ -162,7 +159,7 @@ export class PipelineProbe {
         } finally {
           stats.busyMs += performance.now() - started;
         }
-      };
+      });
     }
   }
 

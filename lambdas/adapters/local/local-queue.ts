@@ -94,8 +94,10 @@ export class LocalQueue {
   private stopped = false;
   private started = false;
   private receiveTotal = 0;
+  private consumer: QueueConsumer;
 
   constructor(private readonly options: LocalQueueOptions) {
+    this.consumer = options.consumer;
     const recovered = options.journal?.recovered;
     if (recovered) {
       const now = Date.now();
@@ -106,6 +108,14 @@ export class LocalQueue {
 
   get name(): string {
     return this.options.name;
+  }
+
+  /**
+   * Wraps the consumer, as SDK middleware wraps a command: for counting and
+   * timing batches (the benchmark) without touching the consumer itself.
+   */
+  use(middleware: (next: QueueConsumer) => QueueConsumer): void {
+    this.consumer = middleware(this.consumer);
   }
 
   get fifo(): boolean {
@@ -275,7 +285,7 @@ export class LocalQueue {
     let failed: Set<string>;
     let thrownError: string | undefined;
     try {
-      const response = await this.options.consumer({ Records: batch.map((m) => this.toRecord(m)) });
+      const response = await this.consumer({ Records: batch.map((m) => this.toRecord(m)) });
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (thrown) {
       // A consumer that throws fails its whole batch, as a Lambda invocation error does.
