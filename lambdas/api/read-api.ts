@@ -1,4 +1,4 @@
-import { authenticate } from '../ingest/auth';
+import { authenticateWithToken } from '../ingest/auth';
 import type { IngestResponse } from '../ingest/ingest';
 import type { DecisionRecord, Log } from '../shared/ports';
 
@@ -41,7 +41,7 @@ export function createReadApi(deps: ReadApiDeps) {
     if (route !== 'GET /api/decisions' && route !== 'GET /api/node-groups') return undefined;
     try {
       const token = await deps.token();
-      const auth = token ? authenticate(request.headers.authorization, token) : ({ ok: false, reason: 'no token configured' } as const);
+      const auth = authenticateWithToken(request.headers.authorization, token);
       if (!auth.ok) return json(401, { error: auth.reason });
       if (route === 'GET /api/node-groups') return json(200, await deps.nodeGroups());
       const limit = Number(request.query.get('limit') ?? DEFAULT_DECISIONS_LIMIT);

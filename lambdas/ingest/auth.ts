@@ -31,3 +31,8 @@ export function authenticate(header: string | undefined, token: string): AuthRes
   }
   return { ok: false, reason: `unsupported authorization scheme "${scheme}"; use Bearer or Basic` };
 }
+
+/** `authenticate`, refusing every request when no token is configured: never open by default. */
+export function authenticateWithToken(header: string | undefined, token: string | undefined): AuthResult {
+  return token ? authenticate(header, token) : { ok: false, reason: 'no token configured' };
+}

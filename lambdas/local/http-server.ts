@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createReadApi } from '../api/read-api';
-import { authenticate } from '../ingest/auth';
+import { authenticateWithToken } from '../ingest/auth';
 import { DEFAULT_MAX_BODY_BYTES } from '../ingest/ingest';
 import type { Log } from '../shared/ports';
 import type { LocalPipeline } from './pipeline';
@@ -102,7 +102,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const read = await reads({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers });
     if (read) return send(response, read.statusCode, read.body, read.headers);
 
-    const auth = options.token ? authenticate(headers.authorization, options.token) : ({ ok: false, reason: 'no token configured' } as const);
+    const auth = authenticateWithToken(headers.authorization, options.token);
     if (!auth.ok) return send(response, 401, { error: auth.reason });
 
     const extra = options.routes?.[route];
