@@ -20,6 +20,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig } from '../lambdas/shared/config/load';
 import type { Config } from '../lambdas/shared/config/schema';
+import { CREDENTIAL_KEYS, credentialSource, receiverChannels } from '../lambdas/shared/channels';
 import { AlertscaleStack } from '../lib/alertscale-stack';
 import { PROJECT_ROOT } from '../lib/alertscale-function';
 
@@ -56,17 +57,16 @@ new AlertscaleStack(app, 'Alertscale', {
  * is the way. Warnings, not errors, since the same file also serves local mode.
  */
 function awsOnlyWarnings(config: Config): string[] {
-  const keys = { pagerduty_configs: 'routing_key', slack_configs: 'api_url', webhook_configs: 'signing_key' } as const;
   return config.receivers.flatMap((receiver, i) =>
-    Object.entries(keys).flatMap(([channel, key]) =>
-      (receiver[channel as keyof typeof keys] as Record<string, unknown>[]).flatMap((entry, j) =>
-        [key, `${key}_file`]
-          .filter((k) => entry[k] !== undefined)
-          .map(
-            (k) =>
-              `receivers[${i}].${channel}[${j}].${k}: ${k.endsWith('_file') ? 'no such file on Lambda' : 'embedded in the Lambda bundle'}; on AWS use ${key}_secret`,
-          ),
-      ),
-    ),
+    receiverChannels(receiver).flatMap(({ channel, configIndex, config: channelConfig }) => {
+      const source = credentialSource(channel, channelConfig);
+      const key = channel === 'sns' ? undefined : CREDENTIAL_KEYS[channel];
+      if (key === undefined) return [];
+      const at = `receivers[${i}].${channel}_configs[${configIndex}]`;
+      return [
+        ...(source.inline !== undefined ? [`${at}.${key}: embedded in the Lambda bundle; on AWS use ${key}_secret`] : []),
+        ...(source.file !== undefined ? [`${at}.${key}_file: no such file on Lambda; on AWS use ${key}_secret`] : []),
+      ];
+    }),
   );
 }

@@ -9,7 +9,7 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { secretNamesIn } from '../lambdas/shared/config/secrets';
+import { secretNamesIn } from '../lambdas/shared/channels';
 import type { Config } from '../lambdas/shared/config/schema';
 import { patterns } from '../lambdas/shared/events';
 import { AlertscaleFunction } from './alertscale-function';

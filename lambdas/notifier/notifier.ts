@@ -6,19 +6,13 @@ import type { Config } from '../shared/config/schema';
 import { DetailType, notifyRequestedSchema, type BusEvent, type NotificationSent, type NotifyChannel, type NotifyRequested } from '../shared/events';
 import { systemClock, type Clock, type DecisionStore, type EventBus, type Log } from '../shared/ports';
 import { publishAll } from '../shared/publish';
-import {
-  channelConfig,
-  type ChannelConfig,
-  type PagerdutyChannelConfig as PagerdutyConfig,
-  type SlackChannelConfig as SlackConfig,
-  type SnsChannelConfig as SnsConfig,
-  type WebhookChannelConfig as WebhookConfig,
-} from './channel-config';
+import { channelConfig, credentialSource, type ChannelConfig, type CredentialSource } from '../shared/channels';
+import type { PagerdutyConfig, SlackConfig, SnsConfig, WebhookConfig } from '../shared/config/schema';
 import type { DeliveryKey, DeliveryStore } from './delivery-store';
 import { DEFAULT_RETRY, deliverHttp, type HttpDeliveryContext, type HttpDeliveryResult, type RetrySettings } from './http-delivery';
 import { pagerdutyDedupKey, pagerdutyEvent } from './pagerduty';
 import { plainTextNotification } from './render';
-import { CredentialFileError, resolveCredential, SecretResolutionError, SecretUnavailableError, type CredentialSource, type SecretResolver } from './secrets';
+import { CredentialFileError, resolveCredential, SecretResolutionError, SecretUnavailableError, type SecretResolver } from './secrets';
 import { slackMessage } from './slack';
 import { SnsPublishError, type SnsPublisher } from './sns';
 import { DELIVERY_HEADER, signatureHeaders, webhookBody } from './webhook';
@@ -220,7 +214,7 @@ export function createNotifier(deps: NotifierDeps): (event: SQSEvent, context?: 
         const pd = config as PagerdutyConfig;
         const request = requests[0] as NotifyRequested;
         const dedupKey = pagerdutyDedupKey(request.alert);
-        const key = await credential(unit, requests, { inline: pd.routing_key, file: pd.routing_key_file, secret: pd.routing_key_secret }, 'routing key', dedupKey, true);
+        const key = await credential(unit, requests, credentialSource('pagerduty', pd), 'routing key', dedupKey, true);
         if ('outcome' in key) return key.outcome;
         const routingKey = key.value ?? '';
         const body = JSON.stringify(pagerdutyEvent(request, pd, routingKey));
@@ -229,7 +223,7 @@ export function createNotifier(deps: NotifierDeps): (event: SQSEvent, context?: 
       case 'slack': {
         const slack = config as SlackConfig;
         const dedupKey = messageId('slack', requests);
-        const url = await credential(unit, requests, { inline: slack.api_url, file: slack.api_url_file, secret: slack.api_url_secret }, 'api_url', dedupKey, true);
+        const url = await credential(unit, requests, credentialSource('slack', slack), 'api_url', dedupKey, true);
         if ('outcome' in url) return url.outcome;
         const apiUrl = url.value ?? '';
         const body = JSON.stringify(slackMessage(requests, slack));
@@ -241,7 +235,7 @@ export function createNotifier(deps: NotifierDeps): (event: SQSEvent, context?: 
         const key = await credential(
           unit,
           requests,
-          { inline: hook.signing_key, file: hook.signing_key_file, secret: hook.signing_key_secret },
+          credentialSource('webhook', hook),
           'signing key',
           dedupKey,
           false,

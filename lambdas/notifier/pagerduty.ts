@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { normaliseTimestamp } from '../shared/alertmanager';
 import type { LabelSet } from '../shared/alertmanager';
-import type { PagerdutyChannelConfig as PagerdutyConfig } from './channel-config';
+import type { PagerdutyConfig } from '../shared/config/schema';
 import type { Alert, NotifyRequested } from '../shared/events';
 import { alertTitle } from './render';
 

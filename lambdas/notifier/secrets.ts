@@ -22,14 +22,8 @@ export class LocalSecretResolver implements SecretResolver {
 }
 
 // One list of the secrets a configuration names, shared with the stack's IAM grant.
-export { secretNamesIn } from '../shared/config/secrets';
-
-/** A channel credential given one of three ways (inline, `_file`, `_secret`), or none. */
-export interface CredentialSource {
-  readonly inline?: string | undefined;
-  readonly file?: string | undefined;
-  readonly secret?: string | undefined;
-}
+export { secretNamesIn } from '../shared/channels';
+import type { CredentialSource } from '../shared/channels';
 
 /** A `_file` credential could not be read; the path is named, the content never. */
 export class CredentialFileError extends Error {

@@ -1,4 +1,4 @@
-import type { SlackChannelConfig as SlackConfig } from './channel-config';
+import type { SlackConfig } from '../shared/config/schema';
 import type { NotifyRequested } from '../shared/events';
 import { alertTitle, capAlerts, commonAlertName, formatLabels, overallStatus } from './render';
 

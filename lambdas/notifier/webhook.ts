@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { WebhookChannelConfig as WebhookConfig } from './channel-config';
+import type { WebhookConfig } from '../shared/config/schema';
 import type { NotifyRequested } from '../shared/events';
 import { capAlerts, overallStatus } from './render';
 

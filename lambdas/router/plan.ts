@@ -1,5 +1,6 @@
 import type { Config } from '../shared/config/schema';
-import type { Alert, NotifyAction, NotifyChannel, ScaleAction } from '../shared/events';
+import { findReceiver, receiverChannels, type NotifyChannel } from '../shared/channels';
+import type { Alert, NotifyAction, ScaleAction } from '../shared/events';
 import type { ActionRecord } from '../shared/ports';
 
 /** What the router decided for one alert occurrence, before anything is written or sent. */
@@ -11,8 +12,6 @@ export interface ActionPlan {
   /** Shortest cooldown of the scale actions: when a still-firing alert may step again. */
   readonly cooldownMs: number | undefined;
 }
-
-const CHANNELS: readonly NotifyChannel[] = ['pagerduty', 'slack', 'sns', 'webhook'];
 
 /** The id of one scale step: stable for a decision, receiver, config and step, so redeliveries are recognised. */
 export const scaleActionId = (decisionId: string, receiver: string, index: number, step: number) =>
@@ -35,7 +34,7 @@ export function planActions(config: Config, receivers: readonly string[], alert:
   const groups = new Set(config.node_groups.map((group) => group.name));
 
   for (const receiverName of receivers) {
-    const receiver = config.receivers.find((r) => r.name === receiverName);
+    const receiver = findReceiver(config, receiverName);
     if (!receiver) continue; // the schema guarantees every routed receiver exists
     receiver.scale_configs.forEach((scaleConfig, index) => {
       if (scaleConfig.on !== alert.status) return;
@@ -68,13 +67,11 @@ export function planActions(config: Config, receivers: readonly string[], alert:
       records.push({ actionId, kind: 'scale', receiver: receiver.name, target: nodeGroup, outcome: 'requested', at });
     });
     if (step > 1) continue;
-    for (const channel of CHANNELS) {
-      receiver[`${channel}_configs`].forEach((channelConfig, index) => {
-        if (alert.status === 'resolved' && !channelConfig.send_resolved) return;
-        const actionId = notifyActionId(decisionId, receiver.name, channel, index);
-        notify.push({ kind: 'notify', actionId, receiver: receiver.name, channel, configIndex: index, reason: 'routed' });
-        records.push({ actionId, kind: 'notify', receiver: receiver.name, target: channel, outcome: 'requested', at });
-      });
+    for (const { channel, configIndex, config: channelConfig } of receiverChannels(receiver)) {
+      if (alert.status === 'resolved' && !channelConfig.send_resolved) continue;
+      const actionId = notifyActionId(decisionId, receiver.name, channel, configIndex);
+      notify.push({ kind: 'notify', actionId, receiver: receiver.name, channel, configIndex, reason: 'routed' });
+      records.push({ actionId, kind: 'notify', receiver: receiver.name, target: channel, outcome: 'requested', at });
     }
   }
   const cooldowns = scale.map((action) => action.cooldownSeconds * 1000);

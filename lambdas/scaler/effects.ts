@@ -7,6 +7,7 @@ import {
   type ScaleRequested,
   type ScalingActionEvent,
 } from '../shared/events';
+import { findReceiver, receiverChannels } from '../shared/channels';
 import type { ActionRecord } from '../shared/ports';
 import type { AppliedAction } from './state';
 
@@ -51,19 +52,6 @@ export function fallbackActionId(actionId: string, nodeGroup: string): string {
 /** The id of one escalation notification: one per occurrence and channel config. */
 export function escalationActionId(decisionId: string, channel: NotifyChannel, configIndex: number): string {
   return `${decisionId}/escalation/${channel}/${configIndex}`;
-}
-
-/** Every channel config of a receiver, as (channel, index) pairs. */
-export function channelsOf(config: Config, receiverName: string): { channel: NotifyChannel; configIndex: number }[] {
-  const receiver = config.receivers.find((candidate) => candidate.name === receiverName);
-  if (!receiver) return [];
-  const lists: [NotifyChannel, readonly unknown[]][] = [
-    ['pagerduty', receiver.pagerduty_configs],
-    ['slack', receiver.slack_configs],
-    ['sns', receiver.sns_configs],
-    ['webhook', receiver.webhook_configs],
-  ];
-  return lists.flatMap(([channel, configs]) => configs.map((_, configIndex) => ({ channel, configIndex })));
 }
 
 export interface Effects {
@@ -118,7 +106,8 @@ export function effectsOf(config: Config, group: NodeGroupConfig | undefined, re
   if (entry.escalated) {
     const settings = escalationSettings(config, action.receiver, action.fallbackFrom ?? action.nodeGroup, alert.labels);
     if (settings) {
-      for (const { channel, configIndex } of channelsOf(config, settings.receiver)) {
+      const escalateTo = findReceiver(config, settings.receiver);
+      for (const { channel, configIndex } of escalateTo ? receiverChannels(escalateTo) : []) {
         const actionId = escalationActionId(decisionId, channel, configIndex);
         const notify: NotifyRequested = {
           decisionId,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { labelSetSchema } from './alertmanager';
+import { CHANNELS, type NotifyChannel } from './channels';
 
 /**
  * The public event contract of alertscale: every event it puts on its bus has
@@ -71,8 +72,8 @@ export const scaleActionSchema = z.object({
 });
 export type ScaleAction = z.infer<typeof scaleActionSchema>;
 
-export const notifyChannelSchema = z.enum(['pagerduty', 'slack', 'sns', 'webhook']);
-export type NotifyChannel = z.infer<typeof notifyChannelSchema>;
+export const notifyChannelSchema = z.enum(CHANNELS);
+export type { NotifyChannel };
 
 /** A notification as the router asks for it: one receiver's one channel config. */
 export const notifyActionSchema = z.object({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../../../lambdas/shared/config/load';
 import { formatDuration, parseDuration } from '../../../lambdas/shared/config/duration';
-import { secretNamesIn } from '../../../lambdas/shared/config/secrets';
+import { secretNamesIn } from '../../../lambdas/shared/channels';
 
 const VALID = `
 node_groups:

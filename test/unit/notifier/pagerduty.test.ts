@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pagerdutyDedupKey, pagerdutyEvent, pagerdutySeverity } from '../../../lambdas/notifier/pagerduty';
 import { configFrom, notifyRequest } from './support';
-import type { PagerdutyChannelConfig } from '../../../lambdas/notifier/channel-config';
+import type { PagerdutyConfig as PagerdutyChannelConfig } from '../../../lambdas/shared/config/schema';
 
 const config = configFrom(`
 route: { receiver: oncall }
