@@ -1,6 +1,6 @@
-import { DynamoDecisionStore } from '../../lambdas/adapters/aws/dynamo-decision-store';
-import { startEmbeddedDynamo } from '../../lambdas/adapters/local/dynalite';
-import type { DecisionRecord } from '../../lambdas/shared/ports';
+import { DynamoDecisionStore } from '../../lambdas/adapters/dynamodb/decision-store';
+import { startEmbeddedDynamo } from '../../lambdas/local/emulators/dynalite';
+import type { DecisionRecord } from '../../lambdas/shared/decisions';
 import { closedLoop, keepAliveAgent, openLoop, post, startBareJsonServer } from '../lib/http';
 import type { BenchLocalMode } from '../lib/local-mode';
 import { ALERTS_PER_WEBHOOK, notification, type Notification } from '../lib/payloads';

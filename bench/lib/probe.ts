@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQSEvent } from 'aws-lambda';
-import type { EventEnvelope } from '../../lambdas/adapters/local/local-bus';
+import type { EventEnvelope } from '../../lambdas/local/emulators/local-bus';
 import type { LocalPipeline } from '../../lambdas/local/pipeline';
 import { DetailType, type BusEvent } from '../../lambdas/shared/events';
 

@@ -1,4 +1,4 @@
-import type { Log } from '../../lambdas/shared/ports';
+import type { Log } from '../../lambdas/shared/log';
 
 /**
  * A Log that prints nothing (logs stay out of the measurement) but counts the

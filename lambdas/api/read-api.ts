@@ -1,6 +1,7 @@
 import { authenticateWithToken } from '../ingest/auth';
 import type { IngestResponse } from '../ingest/ingest';
-import type { DecisionRecord, Log } from '../shared/ports';
+import type { DecisionRecord } from '../shared/decisions';
+import type { Log } from '../shared/log';
 
 /** The most decisions one `GET /api/decisions` returns (DESIGN.md). */
 export const MAX_DECISIONS_LIMIT = 10_000;

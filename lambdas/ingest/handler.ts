@@ -1,12 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { EventBridgeBus } from '../adapters/aws/eventbridge-bus';
-import { lowerCaseHeaders } from '../adapters/aws/api-gateway';
-import { powertoolsLog } from '../adapters/aws/powertools-log';
-import { SecretsManagerSecretResolver, secretToken } from '../adapters/aws/secrets-manager';
+import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
+import { lowerCaseHeaders } from '../adapters/http/api-gateway';
+import { powertoolsLog } from '../adapters/powertools/log';
+import { SecretsManagerSecretResolver, secretToken } from '../adapters/secrets-manager/secret-resolver';
 import { Env, readEnv } from '../shared/env';
-import { systemClock } from '../shared/ports';
+import { systemClock } from '../shared/clock';
 import { createIngest } from './ingest';
 
 const env = readEnv([Env.EventBusName, Env.WebhookTokenSecretArn]);

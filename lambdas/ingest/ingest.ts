@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { alertFingerprint, webhookSchema, type Webhook } from '../shared/alertmanager';
 import { keyPath } from '../shared/key-path';
 import { DetailType, type AlertEvent, type BusEvent } from '../shared/events';
-import type { Clock, EventBus, Log } from '../shared/ports';
+import type { Clock } from '../shared/clock';
+import type { EventBus } from '../shared/publish';
+import type { Log } from '../shared/log';
 import { EventTooLargeError, publishAll, type PublishOptions } from '../shared/publish';
 import { authenticate } from './auth';
 

@@ -1,4 +1,4 @@
-import type { Log } from '../shared/ports';
+import type { Log } from '../shared/log';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createReadApi } from '../api/read-api';
 import { authenticateWithToken } from '../ingest/auth';
 import { DEFAULT_MAX_BODY_BYTES } from '../ingest/ingest';
-import type { Log } from '../shared/ports';
+import type { Log } from '../shared/log';
 import type { LocalPipeline } from './pipeline';
 
 /** Local mode could not start; the message says why and what to do. */

@@ -1,16 +1,17 @@
-import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/dynalite';
-import { LocalEventBus, type EventEnvelope } from '../adapters/local/local-bus';
-import { LocalQueue, type DeadLetter } from '../adapters/local/local-queue';
-import { journalPath, QueueJournal } from '../adapters/local/queue-journal';
+import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from './emulators/dynalite';
+import { LocalEventBus, type EventEnvelope } from './emulators/local-bus';
+import { LocalQueue, type DeadLetter } from './emulators/local-queue';
+import { journalPath, QueueJournal } from './emulators/queue-journal';
 import { createIngest } from '../ingest/ingest';
-import { createNotifier } from '../notifier/notifier';
-import { localNotifierDeps } from '../notifier/local';
-import { createRouter } from '../router/router';
+import { localNotifier } from '../notifier/local';
+import { localRouter } from '../router/local';
 import { localScaler, nodeGroupsView, type LocalScaler, type NodeGroupView } from '../scaler/local';
+import type { LocalStageWiring } from './stage-wiring';
 import type { Config } from '../shared/config/schema';
 import { patterns } from '../shared/events';
-import { systemClock, type Clock, type Log } from '../shared/ports';
+import { systemClock, type Clock } from '../shared/clock';
+import { type Log } from '../shared/log';
 
 export interface LocalPipelineOptions {
   readonly config: Config;
@@ -69,39 +70,6 @@ export interface LocalPipeline {
 
 const envelopeBody = (event: EventEnvelope) => JSON.stringify(event);
 
-/** A consumer's own words for why a record failed, by message id: SQS batch responses carry none. */
-class FailureReasons {
-  private readonly reasons = new Map<string, string>();
-
-  /** A logger that passes everything on and remembers error lines that name a `messageId`. */
-  watch(log: Log): Log {
-    // Each method bound explicitly: a spread would drop the methods of a class-based logger.
-    return {
-      debug: (message, extra) => log.debug(message, extra),
-      info: (message, extra) => log.info(message, extra),
-      warn: (message, extra) => log.warn(message, extra),
-      error: (message, extra) => {
-        const messageId = extra?.messageId;
-        if (typeof messageId === 'string') {
-          const detail = typeof extra?.error === 'string' ? extra.error : typeof extra?.issue === 'string' ? extra.issue : undefined;
-          this.reasons.delete(messageId);
-          this.reasons.set(messageId, detail ? `${message}: ${detail}` : message);
-          // Bounded: a reason nobody asks for (a message that then succeeded elsewhere) must not pile up.
-          if (this.reasons.size > 10_000) this.reasons.delete(this.reasons.keys().next().value!);
-        }
-        log.error(message, extra);
-      },
-    };
-  }
-
-  /** The remembered reason, forgotten once read. */
-  take(messageId: string): string | undefined {
-    const reason = this.reasons.get(messageId);
-    this.reasons.delete(messageId);
-    return reason;
-  }
-}
-
 /**
  * Starts local mode's pipeline. Without `dataDir` every queue and the store
  * are in memory. With it, nothing acknowledged is lost when the process dies:
@@ -119,31 +87,41 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const decisions = new DynamoDecisionStore(dynamo.client, dynamo.tableName, clock);
   const bus = new LocalEventBus();
   const queueLog = options.log('queue');
-  const reasons = new FailureReasons();
   const journals: QueueJournal[] = [];
   const durability = (name: string) => {
-    if (dataDir === undefined) return { failureReason: (id: string) => reasons.take(id) };
+    if (dataDir === undefined) return {};
     const journal = QueueJournal.open({ path: journalPath(dataDir, name), log: queueLog });
     journals.push(journal);
-    return { journal, failureReason: (id: string) => reasons.take(id) };
+    return { journal };
   };
+  // Each stage's failure hook tells its queue why a record failed: the reason `GET /api/dlq` shows.
+  const queuesByName = new Map<string, LocalQueue>();
+  const wiring = (component: string, queue: string): LocalStageWiring => ({
+    config,
+    dynamodb: dynamo.client,
+    tableName: dynamo.tableName,
+    decisions,
+    bus,
+    log: options.log(component),
+    clock,
+    onFailure: (failure) => queuesByName.get(queue)?.noteFailure(failure),
+  });
 
-  const routerLog = reasons.watch(options.log('router'));
   const routerQueue = new LocalQueue({
     name: 'alertscale-alerts',
     log: queueLog,
-    consumer: createRouter({ config, decisions, bus, clock, log: routerLog }),
+    consumer: localRouter({ ...wiring('router', 'alertscale-alerts'), decisions }).consumer,
     ...durability('alertscale-alerts'),
   });
   bus.addRule({ name: 'Alerts', pattern: patterns.alerts, target: (event) => routerQueue.send(envelopeBody(event)) });
 
   // As on AWS: one FIFO queue, one rule per node group whose target sets that group as the message group.
-  const scaling = localScaler({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: reasons.watch(options.log('scaler')), clock });
+  const scaling = localScaler(wiring('scaler', 'alertscale-scale.fifo'));
   const scaleQueue = new LocalQueue({
     name: 'alertscale-scale.fifo',
     fifo: true,
     log: queueLog,
-    consumer: (event) => scaling.scaler.handleSqs(event),
+    consumer: scaling.consumer,
     ...durability('alertscale-scale.fifo'),
   });
   for (const group of config.node_groups) {
@@ -157,14 +135,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     log: queueLog,
     batchSize: 100,
     batchWindowMs: 200,
-    consumer: createNotifier(
-      localNotifierDeps({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, log: reasons.watch(options.log('notifier')), clock }),
-    ),
+    consumer: localNotifier(wiring('notifier', 'alertscale-notify')).consumer,
     ...durability('alertscale-notify'),
   });
   bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(envelopeBody(event)) });
 
   const queues: LocalQueue[] = [routerQueue, scaleQueue, notifyQueue];
+  for (const queue of queues) queuesByName.set(queue.name, queue);
   // Every queue and rule exists now: what the journals held when the process last stopped can run.
   queues.forEach((queue) => queue.start());
 

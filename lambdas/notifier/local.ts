@@ -1,11 +1,9 @@
-import type { LocalStageWiring } from '../adapters/local/stage-wiring';
-import { DynamoDeliveryStore } from './delivery-store';
-import type { NotifierDeps } from './notifier';
-import { LocalSecretResolver } from './secrets';
-import { LoggingSnsPublisher } from './sns';
-
-/** What local mode has to hand when it builds the notifier; delivery records live beside the decisions. */
-export type LocalNotifierOptions = LocalStageWiring;
+import { DynamoSendStore } from '../adapters/dynamodb/send-store';
+import { LocalSecretResolver } from '../local/emulators/local-secrets';
+import { LoggingSnsPublisher } from '../local/emulators/logging-sns';
+import type { LocalStageWiring } from '../local/stage-wiring';
+import { notifierConsumer } from './consumer';
+import { createNotifier, type NotifierDeps } from './notifier';
 
 /**
  * The notifier's collaborators in local mode: channels given inline or in a
@@ -13,15 +11,21 @@ export type LocalNotifierOptions = LocalStageWiring;
  * `*_secret` channels and SNS have nothing to send with, so their message is
  * written to the log and the decision records them as `skipped`.
  */
-export function localNotifierDeps(options: LocalNotifierOptions): NotifierDeps {
+export function localNotifierDeps(options: LocalStageWiring): NotifierDeps {
   return {
     config: options.config,
     decisions: options.decisions,
-    deliveries: new DynamoDeliveryStore(options.dynamodb, options.tableName),
+    sends: new DynamoSendStore(options.dynamodb, options.tableName),
     bus: options.bus,
     secrets: new LocalSecretResolver(),
     sns: new LoggingSnsPublisher(options.log),
     log: options.log,
     ...(options.clock ? { clock: options.clock } : {}),
   };
+}
+
+/** The notifier wired for local mode, as its queue's consumer. */
+export function localNotifier(options: LocalStageWiring, overrides: Partial<NotifierDeps> = {}) {
+  const notifier = createNotifier({ ...localNotifierDeps(options), ...overrides });
+  return { notifier, consumer: notifierConsumer(notifier, { log: options.log, onFailure: options.onFailure }) };
 }

@@ -1,20 +1,24 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
-import { EventBridgeBus } from '../adapters/aws/eventbridge-bus';
-import { powertoolsLog } from '../adapters/aws/powertools-log';
+import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
+import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
+import { powertoolsLog } from '../adapters/powertools/log';
+import { systemClock } from '../shared/clock';
 import { embeddedConfig, Env, readEnv } from '../shared/env';
-import { systemClock } from '../shared/ports';
+import { routerConsumer } from './consumer';
 import { createRouter } from './router';
 
+// AWS wiring only: read env and config once per container, build clients, hand them to the router.
 const env = readEnv([Env.EventBusName, Env.TableName]);
-const logger = powertoolsLog('alertscale-router');
+const log = powertoolsLog('alertscale-router');
 
-/** SQS (alerts queue) → router. */
-export const handler = createRouter({
+const router = createRouter({
   config: embeddedConfig(),
   decisions: new DynamoDecisionStore(new DynamoDBClient({}), env[Env.TableName]),
   bus: new EventBridgeBus(new EventBridgeClient({}), env[Env.EventBusName]),
   clock: systemClock,
-  log: logger,
+  log,
 });
+
+/** SQS (alerts queue) → router. */
+export const handler = routerConsumer(router, { log });

@@ -1,7 +1,7 @@
 import type { Config } from '../shared/config/schema';
 import { findReceiver, receiverChannels, type NotifyChannel } from '../shared/channels';
 import type { Alert, NotifyAction, ScaleAction } from '../shared/events';
-import type { ActionRecord } from '../shared/ports';
+import type { ActionRecord } from '../shared/decisions';
 
 /** What the router decided for one alert occurrence, before anything is written or sent. */
 export interface ActionPlan {
@@ -57,6 +57,7 @@ export function planActions(config: Config, receivers: readonly string[], alert:
         kind: 'scale',
         actionId,
         receiver: receiver.name,
+        configIndex: index,
         nodeGroup,
         ...(scaleConfig.change !== undefined ? { change: scaleConfig.change } : { set: scaleConfig.set }),
         cooldownSeconds: scaleConfig.cooldown / 1000,

@@ -1,30 +1,28 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { occurrenceKey } from '../shared/alertmanager';
 import type { Config } from '../shared/config/schema';
-import { alertEventSchema, DetailType, type AlertEvent, type BusEvent, type NotifyRequested, type ScaleRequested } from '../shared/events';
-import type { Clock, DecisionRecord, DecisionStore, EventBus, Log } from '../shared/ports';
+import { DetailType, type AlertEvent, type BusEvent, type NotifyRequested, type ScaleRequested } from '../shared/events';
+import type { Clock } from '../shared/clock';
+import type { DecisionRecord } from '../shared/decisions';
+import type { DecisionWriter } from './ports';
+import type { EventBus } from '../shared/publish';
+import type { Log } from '../shared/log';
 import { publishAll, type PublishOptions } from '../shared/publish';
 import { buildRouteTree, matchReceivers } from '../shared/routing/route-tree';
 import { planActions, type ActionPlan } from './plan';
 
 export interface RouterDeps {
   readonly config: Config;
-  readonly decisions: DecisionStore;
+  readonly decisions: DecisionWriter;
   readonly bus: EventBus;
   readonly clock: Clock;
   readonly log: Log;
   readonly publish?: PublishOptions;
 }
 
-/** A queue record that is not an `Alertmanager Alert` event; retrying cannot fix it, so it ends in the DLQ. */
-export class MalformedAlertEventError extends Error {
-  override readonly name = 'MalformedAlertEventError';
+/** The router use case: one `Alertmanager Alert` event at a time. */
+export interface Router {
+  routeAlert(event: AlertEvent, eventId: string): Promise<RouteOutcome>;
 }
-
-/** The EventBridge envelope as its SQS target delivers it. */
-const envelopeSchema = z.looseObject({ id: z.string(), 'detail-type': z.literal(DetailType.Alert), detail: z.unknown() });
 
 /** What happened to one delivery; returned for tests and logs. */
 export type RouteOutcome =
@@ -43,7 +41,7 @@ export type RouteOutcome =
  * stages downstream are idempotent per action id — and a still-firing alert
  * whose cooldown has passed may claim one more scale step.
  */
-export function createAlertRouter(deps: RouterDeps) {
+export function createRouter(deps: RouterDeps): Router {
   const tree = buildRouteTree(deps.config.route);
 
   const requestEvents = (decisionId: string, event: AlertEvent, plan: ActionPlan, at: string): BusEvent[] => {
@@ -66,7 +64,9 @@ export function createAlertRouter(deps: RouterDeps) {
     ];
   };
 
-  return async function route(event: AlertEvent, eventId: string): Promise<RouteOutcome> {
+  return { routeAlert };
+
+  async function routeAlert(event: AlertEvent, eventId: string): Promise<RouteOutcome> {
     const now = deps.clock();
     const at = now.toISOString();
     const { alert } = event;
@@ -128,47 +128,5 @@ export function createAlertRouter(deps: RouterDeps) {
     }
     deps.log.debug('duplicate delivery absorbed', { decisionId, duplicates: decision.duplicates });
     return { kind: 'duplicate', decisionId };
-  };
-}
-
-/** Parses one SQS record into the alert event it carries, or throws `MalformedAlertEventError`. */
-export function parseAlertRecord(record: Pick<SQSRecord, 'body' | 'messageId'>): { event: AlertEvent; eventId: string } {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    throw new MalformedAlertEventError(`message ${record.messageId} is not JSON`, { cause: error });
   }
-  const envelope = envelopeSchema.safeParse(body);
-  const detail = envelope.success ? alertEventSchema.safeParse(envelope.data.detail) : undefined;
-  if (!envelope.success || !detail?.success) {
-    const issue = (envelope.success ? detail?.error?.issues[0] : envelope.error.issues[0]) ?? undefined;
-    throw new MalformedAlertEventError(`message ${record.messageId} is not an Alertmanager Alert event: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return { event: detail.data, eventId: envelope.data.id };
-}
-
-/**
- * The router as an SQS batch consumer: each record is routed on its own, and
- * only the records that failed are reported back, so SQS retries those and
- * not the rest of the batch.
- */
-export function createRouter(deps: RouterDeps): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
-  const route = createAlertRouter(deps);
-  const handleRecord = async (record: SQSRecord) => {
-    try {
-      const { event, eventId } = parseAlertRecord(record);
-      await route(event, eventId);
-    } catch (error) {
-      deps.log.error('could not route record; it will be retried, then parked in the DLQ', {
-        messageId: record.messageId,
-        error: (error as Error).message,
-      });
-      throw error;
-    }
-  };
-  // A batch whose every record failed is reported like any other (not thrown), so local mode and Lambda agree.
-  // A processor per batch: it holds one batch's state, and local mode runs several batches at once.
-  return (event, context) =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
 }

@@ -2,14 +2,16 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoDecisionStore } from '../adapters/aws/dynamo-decision-store';
-import { EventBridgeBus } from '../adapters/aws/eventbridge-bus';
-import { powertoolsLog } from '../adapters/aws/powertools-log';
+import { AutoScalingNodeGroups } from '../adapters/autoscaling/auto-scaling-node-groups';
+import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
+import { DynamoNodeGroupStateStore } from '../adapters/dynamodb/node-group-state-store';
+import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
+import { eventBridgeTarget } from '../adapters/eventbridge/target';
+import { powertoolsLog } from '../adapters/powertools/log';
+import { SsmPauseSwitch } from '../adapters/ssm/pause-switch';
 import { embeddedConfig, Env, readEnv } from '../shared/env';
-import { AutoScalingNodeGroups } from './adapters/auto-scaling-node-groups';
-import { DynamoNodeGroupStateStore } from './adapters/dynamo-node-group-state';
-import { SsmPauseSwitch } from './adapters/pause-switch';
+import { scalerConsumer } from './consumer';
+import { launchUnsuccessfulDetailSchema } from './launch-failure';
 import { createScaler } from './scaler';
 
 // AWS wiring only: read env and config once per container, build clients, hand them to the scaler.
@@ -30,9 +32,8 @@ const scaler = createScaler({
   log,
 });
 
-/** The scaler Lambda on the FIFO queue of `Scale Requested` (and, if so wired, launch-failure events via SQS). */
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => scaler.handleSqs(event);
+/** The scaler Lambda on the FIFO queue of `Scale Requested`. */
+export const handler = scalerConsumer(scaler, { log });
 
 /** Auto Scaling's `EC2 Instance Launch Unsuccessful`, as a direct EventBridge target of the default bus. */
-export const launchUnsuccessfulHandler = (event: EventBridgeEvent<'EC2 Instance Launch Unsuccessful', unknown>): Promise<void> =>
-  scaler.handleLaunchUnsuccessful(event);
+export const launchUnsuccessfulHandler = eventBridgeTarget(launchUnsuccessfulDetailSchema, (detail) => scaler.handleLaunchUnsuccessful(detail), log);

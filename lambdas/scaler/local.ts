@@ -1,10 +1,11 @@
-import type { LocalStageWiring } from '../adapters/local/stage-wiring';
-import { systemClock } from '../shared/ports';
-import { DynamoNodeGroupStateStore } from './adapters/dynamo-node-group-state';
-import { LocalPauseSwitch } from './adapters/pause-switch';
-import { SimulatedNodeGroups } from './adapters/simulated-node-groups';
+import { DynamoNodeGroupStateStore } from '../adapters/dynamodb/node-group-state-store';
+import { LocalPauseSwitch } from '../local/emulators/local-pause-switch';
+import { SimulatedNodeGroups } from '../local/emulators/simulated-node-groups';
+import type { LocalStageWiring } from '../local/stage-wiring';
+import { systemClock } from '../shared/clock';
+import { scalerConsumer } from './consumer';
+import type { NodeGroupStateStore } from './ports';
 import { createScaler, type Scaler } from './scaler';
-import type { NodeGroupStateStore } from './state';
 
 /** What local mode needs to run the scaler in process. */
 export interface LocalScalerOptions extends LocalStageWiring {
@@ -15,6 +16,8 @@ export interface LocalScalerOptions extends LocalStageWiring {
 /** The scaler wired for local mode, with handles on its simulated node groups and kill switch. */
 export interface LocalScaler {
   readonly scaler: Scaler;
+  /** The FIFO queue's consumer. */
+  readonly consumer: ReturnType<typeof scalerConsumer>;
   /** Flip capacity refusal with `setRefuseCapacity`; `snapshot()` shows every group. */
   readonly nodeGroups: SimulatedNodeGroups;
   /** `set(true)` pauses scaling (what the CLI/HTTP kill switch flips). */
@@ -32,17 +35,8 @@ export function localScaler(options: LocalScalerOptions): LocalScaler {
   const nodeGroups = new SimulatedNodeGroups(options.config.node_groups, clock);
   const pause = new LocalPauseSwitch(options.paused ?? false);
   const state = new DynamoNodeGroupStateStore(options.dynamodb, options.tableName);
-  const scaler = createScaler({
-    config: options.config,
-    nodeGroups,
-    state,
-    decisions: options.decisions,
-    bus: options.bus,
-    pause,
-    log: options.log,
-    clock,
-  });
-  return { scaler, nodeGroups, pause, state };
+  const scaler = createScaler({ config: options.config, nodeGroups, state, decisions: options.decisions, bus: options.bus, pause, log: options.log, clock });
+  return { scaler, consumer: scalerConsumer(scaler, { log: options.log, onFailure: options.onFailure }), nodeGroups, pause, state };
 }
 
 export { nodeGroupsView, type LastScalingActionView, type NodeGroupView } from './node-groups-view';

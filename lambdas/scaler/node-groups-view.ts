@@ -1,7 +1,6 @@
 import type { Config } from '../shared/config/schema';
-import { systemClock, type Clock } from '../shared/ports';
-import type { NodeGroups } from './ports';
-import type { NodeGroupStateStore } from './state';
+import { systemClock, type Clock } from '../shared/clock';
+import type { NodeGroups, NodeGroupStateStore } from './ports';
 
 /** The last scaling action of a group, as `GET /api/node-groups` shows it. */
 export interface LastScalingActionView {

@@ -3,7 +3,7 @@ import type { ScalingOutcome } from '../shared/events';
 /**
  * The scaling policy: pure functions, no I/O and no clock of their own, so
  * that every clamp, cooldown edge and rate limit can be tested at its exact
- * boundary. The scaler (`scaler.ts`) gathers the inputs (the ASG as Auto
+ * boundary. The scale-request use case (`scale-request.ts`) gathers the inputs (the ASG as Auto
  * Scaling reports it, the node group's state item, the kill switch) and acts
  * on the decision.
  */
@@ -231,27 +231,4 @@ export function nextFallback(fallbacks: ReadonlyMap<string, readonly string[]>, 
   if (current === origin) return chain[0];
   const index = chain.indexOf(current);
   return index < 0 ? undefined : chain[index + 1];
-}
-
-export interface EscalationInput {
-  readonly alertStatus: 'firing' | 'resolved';
-  /** `escalate_after` of the scale config, ms; undefined when it has none. */
-  readonly escalateAfter: number | undefined;
-  /** Since when the group has been at its upper bound (epoch ms), if it is. */
-  readonly atMaxSince: number | undefined;
-  readonly now: number;
-  /** This occurrence has escalated before. */
-  readonly alreadyEscalated: boolean;
-}
-
-/**
- * Remediate, then escalate: true when the alert still fires `escalate_after`
- * after its group reached the upper bound, and this occurrence has not
- * escalated yet. (Escalation after a step failed everywhere needs no timing:
- * the scaler escalates at once.)
- */
-export function shouldEscalateAtMax(input: EscalationInput): boolean {
-  if (input.alreadyEscalated || input.escalateAfter === undefined || input.alertStatus !== 'firing') return false;
-  if (input.atMaxSince === undefined) return false;
-  return input.now - input.atMaxSince >= input.escalateAfter;
 }

@@ -1,6 +1,10 @@
+import type { DecisionRecord } from '../shared/decisions';
+import type { NodeGroupState } from './state';
+
 /**
- * The scaler's own ports: the node groups it scales and the kill switch it
- * obeys. `adapters/` holds an AWS and a local implementation of each.
+ * The scaler's ports: the node groups it scales, the kill switch it obeys,
+ * the state item it serializes on, and what it reads back from decisions.
+ * `lambdas/adapters/` implements them on AWS; local mode's emulators in process.
  */
 
 /** A node group's Auto Scaling group as it stands. */
@@ -68,4 +72,21 @@ export class TransientScalingError extends Error {
 export function isCapacityFailure(error: { name?: string; message?: string } | string): boolean {
   const text = typeof error === 'string' ? error : `${error.name ?? ''} ${error.message ?? ''}`;
   return /Insufficient(Instance)?Capacity|insufficient capacity|not have sufficient \S+ capacity/i.test(text);
+}
+
+/** What the scaler reads back from a decision: the outcomes already recorded on it (redeliveries, escalations). */
+export interface DecisionLookup {
+  get(decisionId: string): Promise<DecisionRecord | undefined>;
+}
+
+/** Where node-group state items are kept (DynamoDB; dynalite locally). */
+export interface NodeGroupStateStore {
+  /** The state, or `emptyState()` (version 0) when there is none. Strongly consistent. */
+  get(nodeGroup: string): Promise<NodeGroupState>;
+  /**
+   * Writes `next` only if the stored version is still `expectedVersion` (0: no
+   * item yet). `next.version` must be `expectedVersion + 1`. Resolves false
+   * when someone else wrote first: re-read and decide again.
+   */
+  put(nodeGroup: string, next: NodeGroupState, expectedVersion: number): Promise<boolean>;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { NodeGroupConfig } from '../shared/config/schema';
 import { alertSchema, scaleRequestedSchema, scalingOutcomeSchema } from '../shared/events';
 
 /**
@@ -59,6 +60,8 @@ export const lastScaleUpSchema = z.object({
   to: z.int(),
   at: z.number(),
   step: z.int(),
+  /** Which of the receiver's `scale_configs` made the request (its escalation settings). */
+  configIndex: z._default(z.int(), 0),
   cooldownSeconds: z.number(),
   dryRun: z.boolean(),
   /** The group the increment first went to, when this was itself a fallback. */
@@ -103,31 +106,47 @@ export function pruneState(state: NodeGroupState, now: number, longestWindow: nu
   };
 }
 
-/** Where node-group state items are kept. */
-export interface NodeGroupStateStore {
-  /** The state, or `emptyState()` (version 0) when there is none. Strongly consistent. */
-  get(nodeGroup: string): Promise<NodeGroupState>;
-  /**
-   * Writes `next` only if the stored version is still `expectedVersion` (0: no
-   * item yet). `next.version` must be `expectedVersion + 1`. Resolves false
-   * when someone else wrote first: re-read and decide again.
-   */
-  put(nodeGroup: string, next: NodeGroupState, expectedVersion: number): Promise<boolean>;
+/** How far back the state item must remember actions: the longest rate-limit window, and at least a day. */
+export function longestWindow(group: Pick<NodeGroupConfig, 'rate_limits'>): number {
+  return Math.max(86_400_000, ...group.rate_limits.map((limit) => limit.window));
 }
 
-/** An in-memory NodeGroupStateStore with the same conditional semantics, for unit tests and embedding. */
-export class InMemoryNodeGroupStateStore implements NodeGroupStateStore {
-  private readonly items = new Map<string, NodeGroupState>();
+/** What an outcome teaches the state item besides the applied entry. */
+export interface StateChange {
+  /** The group was changed, in this direction: starts its cooldown and counts for the rate limits. */
+  readonly acted?: { readonly direction: 'up' | 'down' } | undefined;
+  readonly scaleUp?: LastScaleUp | undefined;
+  readonly backoffUntil?: number | undefined;
+  /** The desired capacity now and the upper bound, when known. */
+  readonly observed?: { readonly desired: number; readonly upper: number } | undefined;
+  readonly atMaxSince?: number | undefined;
+}
 
-  async get(nodeGroup: string): Promise<NodeGroupState> {
-    const item = this.items.get(nodeGroup);
-    return item ? structuredClone(item) : emptyState();
+/** The state after an outcome: the applied entry, and whatever the outcome teaches about the group. Pure. */
+export function nextState(state: NodeGroupState, group: Pick<NodeGroupConfig, 'rate_limits'>, entry: AppliedAction, change: StateChange): NodeGroupState {
+  const now = entry.at;
+  const next: NodeGroupState = {
+    ...state,
+    version: state.version + 1,
+    applied: [...state.applied, entry],
+    lastAction: entry,
+    inFlight: state.inFlight?.actionId === entry.actionId ? undefined : state.inFlight,
+    escalated: entry.escalated ? [...state.escalated, entry.decisionId] : state.escalated,
+  };
+  if (change.acted) {
+    next.lastActionAt = { ...state.lastActionAt, [change.acted.direction]: now };
+    next.recentActions = [...state.recentActions, now];
   }
+  if (change.scaleUp) next.lastScaleUp = change.scaleUp;
+  if (change.backoffUntil !== undefined) next.backoffUntil = change.backoffUntil;
+  if (change.observed) next.atMaxSince = change.atMaxSince;
+  return pruneState(next, now, longestWindow(group));
+}
 
-  async put(nodeGroup: string, next: NodeGroupState, expectedVersion: number): Promise<boolean> {
-    const current = this.items.get(nodeGroup)?.version ?? 0;
-    if (current !== expectedVersion) return false;
-    this.items.set(nodeGroup, structuredClone(next));
-    return true;
-  }
+/**
+ * Since when the group is at its upper bound, given what was just observed:
+ * reaching it starts the escalation clock, leaving it stops the clock. Pure.
+ */
+export function atMaxSinceAfter(state: Pick<NodeGroupState, 'atMaxSince'>, observed: { readonly desired: number; readonly upper: number }, now: number): number | undefined {
+  return observed.desired >= observed.upper ? (state.atMaxSince ?? now) : undefined;
 }

@@ -60,6 +60,8 @@ export const scaleActionSchema = z.object({
   /** Unique per decision and step: the idempotency key of the scaling call. */
   actionId: z.string(),
   receiver: z.string(),
+  /** Which of the receiver's `scale_configs` asked (its escalation settings). */
+  configIndex: z.int().check(z.nonnegative()),
   nodeGroup: z.string(),
   change: z.optional(z.int()),
   set: z.optional(z.int().check(z.nonnegative())),

@@ -1,6 +1,17 @@
 import type { BusEvent } from './events';
-import type { EventBus, Log } from './ports';
+import type { Log } from './log';
 import { fullJitter, sleep } from './backoff';
+
+/** Outcome of putting one event: accepted, or the error the bus gave for that entry. */
+export type PutOutcome = { readonly ok: true } | { readonly ok: false; readonly errorCode: string; readonly errorMessage: string };
+
+/**
+ * The event bus port: EventBridge on AWS, the in-process bus locally.
+ * `putBatch` takes at most 10 events and reports per entry, like PutEvents.
+ */
+export interface EventBus {
+  putBatch(events: readonly BusEvent[]): Promise<readonly PutOutcome[]>;
+}
 
 /** EventBridge's limits for one PutEvents call. */
 export const MAX_ENTRIES_PER_PUT = 10;

@@ -1,6 +1,6 @@
 import { RemovalPolicy, aws_dynamodb as dynamodb } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { TABLE_PARTITION_KEY, TABLE_TTL_ATTRIBUTE } from '../../lambdas/adapters/aws/table';
+import { TABLE_PARTITION_KEY, TABLE_TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table';
 
 /**
  * The one DynamoDB table of alertscale: dedupe and decision records, node

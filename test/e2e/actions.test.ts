@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLog } from '../support/memory-log';
+import { memoryLog } from '../support/fakes/log';
 import { controlRoutes } from '../../lambdas/local/control-routes';
 import { startLocalServer, type LocalServer } from '../../lambdas/local/http-server';
 import { startLocalPipeline, type LocalPipeline } from '../../lambdas/local/pipeline';

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { replayJournal } from '../../../lambdas/adapters/local/queue-journal';
-import type { DeadLetter } from '../../../lambdas/adapters/local/local-queue';
+import { replayJournal } from '../../../lambdas/local/emulators/queue-journal';
+import type { DeadLetter } from '../../../lambdas/local/emulators/local-queue';
 import { countableConfig, fakePagerduty, inParallel, storm, unsettled, until, type FakePagerduty, type Occurrence } from '../faults/support';
 import { kill, startLocalMode, type LocalModeProcess } from './local-mode-process';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Webhook } from '../../../lambdas/shared/alertmanager';
-import type { DecisionRecord } from '../../../lambdas/shared/ports';
+import type { DecisionRecord } from '../../../lambdas/shared/decisions';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { localTableDefinition } from '../../../lambdas/adapters/aws/table';
-import type { EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
+import { localTableDefinition } from '../../../lambdas/adapters/dynamodb/table';
+import type { EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
 import { actedScaleTargets, countableConfig, fakePagerduty, postAsReplicas, startInProcess, storm, until, type FakePagerduty, type InProcessLocalMode } from './support';
 
 /** dynalite on a fixed loopback port over LevelDB, which the test can stop and start again like a crashed store. */

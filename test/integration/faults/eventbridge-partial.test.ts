@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DetailType, type BusEvent } from '../../../lambdas/shared/events';
-import type { PutOutcome } from '../../../lambdas/shared/ports';
+import type { PutOutcome } from '../../../lambdas/shared/publish';
 import { actedScaleTargets, countableConfig, fakePagerduty, postAsReplicas, startInProcess, storm, type FakePagerduty, type InProcessLocalMode } from './support';
 
 let pagerduty: FakePagerduty;

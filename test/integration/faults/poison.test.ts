@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalQueue } from '../../../lambdas/adapters/local/local-queue';
+import type { LocalQueue } from '../../../lambdas/local/emulators/local-queue';
 import { DetailType } from '../../../lambdas/shared/events';
+import type { Log } from '../../../lambdas/shared/log';
 import { countableConfig, fakePagerduty, postAsReplicas, startInProcess, storm, until, type FakePagerduty, type InProcessLocalMode } from './support';
 
 let pagerduty: FakePagerduty;
@@ -30,9 +31,22 @@ describe('a poison message', () => {
     }, 'the poison message to be parked');
 
     expect(parked).toEqual([
-      expect.objectContaining({ queue: 'alertscale-alerts', messageId: poisonId, receiveCount: 5, error: expect.stringMatching(/could not route record.*is not an Alertmanager Alert event/) }),
+      expect.objectContaining({ queue: 'alertscale-alerts', messageId: poisonId, receiveCount: 5, error: expect.stringMatching(/could not route record.*is not a valid "Alertmanager Alert" event/) }),
     ]);
     expect((await local.decisions()).map((d) => d.decisionId).sort()).toEqual(occurrences.map((o) => o.decisionId).sort());
+  });
+
+  it('is shown in GET /api/dlq with its reason even when every logger is silent: the reason comes from the failure hook, not a log line', { timeout: 60_000 }, async () => {
+    const silent: Log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    local = await startInProcess({ config: countableConfig(pagerduty.url), log: () => silent });
+    const poisonId = queueNamed(local, 'alertscale-scale.fifo').send('{ this is not JSON', 'gpu-a');
+
+    const parked = await until(async () => {
+      const letters = await local!.deadLetters();
+      return letters.length > 0 ? letters : undefined;
+    }, 'the poison message to be parked');
+
+    expect(parked).toEqual([expect.objectContaining({ messageId: poisonId, error: `could not scale record: message ${poisonId} is not JSON` })]);
   });
 
   it('redriven while still poison is retried and parked again; a redrive naming no queue is refused with 400', { timeout: 60_000 }, async () => {

@@ -1,14 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import type { EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
-import type { DeadLetter } from '../../../lambdas/adapters/local/local-queue';
-import { memoryLog } from '../../support/memory-log';
+import type { EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
+import type { DeadLetter } from '../../../lambdas/local/emulators/local-queue';
+import { memoryLog } from '../../support/fakes/log';
 import { controlRoutes } from '../../../lambdas/local/control-routes';
 import { startLocalServer, type LocalServer } from '../../../lambdas/local/http-server';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import { occurrenceKey, type Webhook } from '../../../lambdas/shared/alertmanager';
-import type { DecisionRecord } from '../../../lambdas/shared/ports';
-import { pagerdutyDedupKey } from '../../../lambdas/notifier/pagerduty';
+import type { DecisionRecord } from '../../../lambdas/shared/decisions';
+import type { Log } from '../../../lambdas/shared/log';
+import { pagerdutyDedupKey } from '../../../lambdas/notifier/channels/pagerduty';
 import { alert, webhook } from '../../support/builders';
 
 /** A fake PagerDuty Events API v2 on loopback that keeps the dedup_key of every event it is sent. */
@@ -158,11 +159,11 @@ export interface InProcessLocalMode {
 
 export const FAULT_TOKEN = 'fault-suite-token';
 
-export async function startInProcess(options: { config: string; dataDir?: string; dynamo?: EmbeddedDynamo }): Promise<InProcessLocalMode> {
+export async function startInProcess(options: { config: string; dataDir?: string; dynamo?: EmbeddedDynamo; log?: () => Log }): Promise<InProcessLocalMode> {
   const pipeline = await startLocalPipeline({
     config: parseConfigText(options.config).config,
     token: FAULT_TOKEN,
-    log: () => memoryLog(),
+    log: options.log ?? (() => memoryLog()),
     dataDir: options.dataDir,
     dynamo: options.dynamo,
   });

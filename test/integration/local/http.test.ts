@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLog } from '../../support/memory-log';
+import { memoryLog } from '../../support/fakes/log';
 import { LocalStartError, startLocalServer, type LocalServer } from '../../../lambdas/local/http-server';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { controlRoutes } from '../../../lambdas/local/control-routes';

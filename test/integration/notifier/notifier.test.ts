@@ -3,21 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
-import { DynamoDeliveryStore } from '../../../lambdas/notifier/delivery-store';
-import { createNotifier, verifyWebhookSignature, type NotifierDeps } from '../../../lambdas/notifier/notifier';
-import type { PagerdutyEvent } from '../../../lambdas/notifier/pagerduty';
-import { localNotifierDeps } from '../../../lambdas/notifier/local';
-import type { SlackMessage } from '../../../lambdas/notifier/slack';
-import type { WebhookBody } from '../../../lambdas/notifier/webhook';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
+import { DynamoSendStore } from '../../../lambdas/adapters/dynamodb/send-store';
+import { verifyWebhookSignature, type NotifierDeps } from '../../../lambdas/notifier/notifier';
+import type { PagerdutyEvent } from '../../../lambdas/notifier/channels/pagerduty';
+import { localNotifier } from '../../../lambdas/notifier/local';
+import type { SlackMessage } from '../../../lambdas/notifier/channels/slack';
+import type { WebhookBody } from '../../../lambdas/notifier/channels/webhook';
 import type { Config } from '../../../lambdas/shared/config/schema';
+import { RecordingBus } from '../../support/fakes/bus';
+import { InMemoryDecisions } from '../../support/fakes/decisions';
+import { allLogLines as capturedLogLines, MemoryLog } from '../../support/fakes/log';
 import {
-  capturedLogLines,
-  CapturingLog,
   configFrom,
   fakeNotifierDeps,
-  MemoryBus,
-  MemoryDecisionStore,
+  notifierFrom,
   notifyRequest,
   sqsEvent,
   sqsRecord,
@@ -64,15 +64,15 @@ const recordedDetails: string[] = [];
 function notifierFor(config: Config, overrides: Partial<NotifierDeps> = {}) {
   // The unit fakes, but real delivery records in dynalite and real HTTP (global fetch).
   const { deps, decisions, bus, log, waits } = fakeNotifierDeps(config, {
-    deliveries: new DynamoDeliveryStore(dynamo.client, dynamo.tableName),
+    sends: new DynamoSendStore(dynamo.client, dynamo.tableName),
     fetch: globalThis.fetch,
     ...overrides,
   });
-  const notify = createNotifier(deps);
+  const notify = notifierFrom(deps);
   const run: typeof notify = async (...args) => {
     const result = await notify(...args);
     // What the notifier records is as public as its log: keep it for the leak check.
-    for (const actions of decisions.actions.values()) recordedDetails.push(...actions.map((a) => JSON.stringify(a)));
+    for (const id of decisions.decisionIds) recordedDetails.push(...decisions.actionsOf(id).map((a) => JSON.stringify(a)));
     recordedDetails.push(...bus.events.map((e) => JSON.stringify(e)));
     return result;
   };
@@ -449,7 +449,7 @@ receivers:
     expect(pagerduty.requests).toHaveLength(1);
     expect(slack.requests).toHaveLength(1);
     expect(again.batchItemFailures).toEqual([]);
-    expect(decisions.actions.get(page.decisionId)?.map((a) => [a.target, a.outcome, a.detail]).sort()).toEqual([
+    expect(decisions.actionsOf(page.decisionId).map((a) => [a.target, a.outcome, a.detail]).sort()).toEqual([
       ['pagerduty', 'sent', 'already delivered; not sent again'],
       ['slack', 'sent', 'already delivered; not sent again'],
     ]);
@@ -480,16 +480,16 @@ receivers:
       - { routing_key: ${TEST_SECRETS.routingKey}, url: '${pagerduty.url}/v2/enqueue' }
       - { routing_key_secret: alertscale/pagerduty }
 `);
-    const decisions = new MemoryDecisionStore();
-    const log = new CapturingLog();
-    const notify = createNotifier({ ...localNotifierDeps({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus: new MemoryBus(), log }), retry: { attempts: 1 } });
+    const decisions = new InMemoryDecisions();
+    const log = new MemoryLog();
+    const notify = localNotifier({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus: new RecordingBus(), log }, { retry: { attempts: 1 } }).consumer;
     const real = notifyRequest();
     const secret = { ...real, action: { ...real.action, actionId: `${real.decisionId}:oncall:pagerduty:1`, configIndex: 1 } };
 
     await notify(sqsEvent(sqsRecord(real), sqsRecord(secret)));
 
     expect(pagerduty.requests).toHaveLength(1);
-    expect(decisions.actions.get(real.decisionId)?.map((a) => [a.actionId, a.outcome, a.detail]).sort()).toEqual([
+    expect(decisions.actionsOf(real.decisionId).map((a) => [a.actionId, a.outcome, a.detail]).sort()).toEqual([
       [real.action.actionId, 'sent', 'HTTP 202'],
       [secret.action.actionId, 'skipped', 'no local secret'],
     ]);

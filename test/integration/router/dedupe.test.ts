@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../../lambdas/adapters/local/local-bus';
-import { memoryLog } from '../../support/memory-log';
+import type { EventEnvelope } from '../../../lambdas/local/emulators/local-bus';
+import { memoryLog } from '../../support/fakes/log';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import { DetailType, type ScaleRequested } from '../../../lambdas/shared/events';

@@ -1,13 +1,14 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDecisionStore } from '../../../lambdas/adapters/aws/dynamo-decision-store';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
+import { DynamoDecisionStore } from '../../../lambdas/adapters/dynamodb/decision-store';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
 import { alertEvents } from '../../../lambdas/ingest/ingest';
-import { memoryLog } from '../../support/memory-log';
+import { memoryLog } from '../../support/fakes/log';
+import { routerConsumer } from '../../../lambdas/router/consumer';
 import { createRouter } from '../../../lambdas/router/router';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import { DetailType, type BusEvent, type NotifyRequested, type ScaleRequested } from '../../../lambdas/shared/events';
-import type { EventBus, PutOutcome } from '../../../lambdas/shared/ports';
+import type { EventBus, PutOutcome } from '../../../lambdas/shared/publish';
 import { alert, webhook } from '../../support/builders';
 
 const config = parseConfigText(`
@@ -67,7 +68,8 @@ const sqsEvent = (labelSets: Record<string, string>[], status: 'firing' | 'resol
 
 function routerWith(bus: EventBus, log = memoryLog()) {
   const decisions = new DynamoDecisionStore(dynamo.client, dynamo.tableName);
-  return { decisions, route: createRouter({ config, decisions, bus, clock: () => new Date('2026-11-20T10:00:00Z'), log, publish: { sleep: async () => {}, attempts: 2 } }) };
+  const router = createRouter({ config, decisions, bus, clock: () => new Date('2026-11-20T10:00:00Z'), log, publish: { sleep: async () => {}, attempts: 2 } });
+  return { decisions, route: routerConsumer(router, { log }) };
 }
 
 describe('router: SQS batches', () => {

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoNodeGroupStateStore } from '../../../lambdas/scaler/adapters/dynamo-node-group-state';
-import { LocalPauseSwitch } from '../../../lambdas/scaler/adapters/pause-switch';
+import { DynamoNodeGroupStateStore } from '../../../lambdas/adapters/dynamodb/node-group-state-store';
+import { LocalPauseSwitch } from '../../../lambdas/local/emulators/local-pause-switch';
+import { scalerConsumer } from '../../../lambdas/scaler/consumer';
 import { createScaler, type Scaler } from '../../../lambdas/scaler/scaler';
 import type { ScaleRequested } from '../../../lambdas/shared/events';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
 import type { SQSRecord } from 'aws-lambda';
-import { CapturingBus, configWith, FakeDecisionStore, FakeNodeGroups, MemoryLog, nodeGroup, scaleRequest, sqsEvent, sqsRecord } from '../../unit/scaler/support/fakes';
+import { configWith, nodeGroup, scaleRequest, sqsEvent, sqsRecord } from '../../unit/scaler/support/builders';
+import { RecordingBus } from '../../support/fakes/bus';
+import { InMemoryDecisions } from '../../support/fakes/decisions';
+import { FakeNodeGroups } from '../../support/fakes/node-groups';
+import { MemoryLog } from '../../support/fakes/log';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -31,20 +36,21 @@ class SlowNodeGroups extends FakeNodeGroups {
 function setup(name: string, options: { max?: number } = {}) {
   const config = configWith([nodeGroup({ name, asg_name: `${name}-nodes`, min: 0, max: options.max ?? 100 })]);
   const nodeGroups = new SlowNodeGroups({ [`${name}-nodes`]: { desired: 2 } });
-  const decisions = new FakeDecisionStore();
+  const decisions = new InMemoryDecisions();
   const state = new DynamoNodeGroupStateStore(dynamo.client, dynamo.tableName);
-  const scaler = createScaler({ config, nodeGroups, state, decisions, bus: new CapturingBus(), pause: new LocalPauseSwitch(), log: new MemoryLog() });
+  const scaler = createScaler({ config, nodeGroups, state, decisions, bus: new RecordingBus(), pause: new LocalPauseSwitch(), log: new MemoryLog() });
   return { nodeGroups, decisions, state, scaler };
 }
 
 /** Delivers every record as its own concurrent invocation, then redelivers the failed ones, as SQS would. */
 async function deliverAll(scaler: Scaler, records: SQSRecord[]): Promise<number> {
+  const consume = scalerConsumer(scaler, { log: new MemoryLog() });
   let pending = records;
   let rounds = 0;
   while (pending.length > 0) {
     rounds += 1;
     if (rounds > 100) throw new Error(`still ${pending.length} undelivered after 100 rounds`);
-    const responses = await Promise.all(pending.map((record) => scaler.handleSqs(sqsEvent(record))));
+    const responses = await Promise.all(pending.map((record) => consume(sqsEvent(record))));
     const failed = new Set(responses.flatMap((response) => response.batchItemFailures.map((failure) => failure.itemIdentifier)));
     pending = pending.filter((record) => failed.has(record.messageId));
   }

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/adapters/local/dynalite';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
 import { localScaler, nodeGroupsView } from '../../../lambdas/scaler/local';
 import { DetailType, type ScaleRequested } from '../../../lambdas/shared/events';
-import { CapturingBus, configWith, FakeDecisionStore, MemoryLog, nodeGroup, scaleRequest, TestClock } from '../../unit/scaler/support/fakes';
+import { configWith, nodeGroup, scaleRequest, TestClock } from '../../unit/scaler/support/builders';
+import { RecordingBus } from '../../support/fakes/bus';
+import { InMemoryDecisions } from '../../support/fakes/decisions';
+import { MemoryLog } from '../../support/fakes/log';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -17,9 +20,9 @@ function local() {
     nodeGroup({ name: 'gpu-a100', asg_name: 'gpu-a100-nodes', min: 1, max: 16, fallback: ['gpu-h100'], local: { desired: 2, boot_delay: 0, refuse_capacity: true } }),
     nodeGroup({ name: 'gpu-h100', asg_name: 'gpu-h100-nodes', min: 0, max: 8, local: { desired: 1, boot_delay: 0, refuse_capacity: false } }),
   ]);
-  const bus = new CapturingBus();
+  const bus = new RecordingBus();
   const clock = new TestClock();
-  const wired = localScaler({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions: new FakeDecisionStore(), bus, log: new MemoryLog(), clock: clock.clock });
+  const wired = localScaler({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions: new InMemoryDecisions(), bus, log: new MemoryLog(), clock: clock.clock });
   return { ...wired, config, bus, clock };
 }
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLog } from '../../support/memory-log';
+import { memoryLog } from '../../support/fakes/log';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
-import type { DecisionRecord } from '../../../lambdas/shared/ports';
+import type { DecisionRecord } from '../../../lambdas/shared/decisions';
 import { alert, webhook } from '../../support/builders';
 
 const TOKEN = 'storm-token';

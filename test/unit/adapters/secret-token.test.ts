@@ -1,7 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SecretResolutionError, SecretsManagerSecretResolver, secretToken } from '../../../lambdas/adapters/aws/secrets-manager';
+import { SecretsManagerSecretResolver, secretToken } from '../../../lambdas/adapters/secrets-manager/secret-resolver';
+import { SecretResolutionError } from '../../../lambdas/notifier/ports';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const tokenFrom = () => secretToken(new SecretsManagerSecretResolver(new SecretsManagerClient({ region: 'us-east-1' })), 'arn:token');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReadApi, type ReadApiDeps } from '../../../lambdas/api/read-api';
-import { memoryLog } from '../../support/memory-log';
-import type { DecisionRecord } from '../../../lambdas/shared/ports';
+import { memoryLog } from '../../support/fakes/log';
+import type { DecisionRecord } from '../../../lambdas/shared/decisions';
 
 const TOKEN = 'read-token';
 const decision = (n: number): DecisionRecord => ({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matchesPattern } from '../../../lambdas/adapters/local/event-pattern';
+import { matchesPattern } from '../../../lambdas/local/emulators/event-pattern';
 import { alertEvents } from '../../../lambdas/ingest/ingest';
 import { eventJsonSchemas } from '../../../lambdas/shared/event-schemas';
 import { alertEventSchema, EVENT_SOURCE, patterns, type EventPattern } from '../../../lambdas/shared/events';

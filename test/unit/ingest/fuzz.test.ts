@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIngest } from '../../../lambdas/ingest/ingest';
-import { memoryLog } from '../../support/memory-log';
+import { memoryLog } from '../../support/fakes/log';
 import type { AlertEvent, BusEvent } from '../../../lambdas/shared/events';
-import type { EventBus, PutOutcome } from '../../../lambdas/shared/ports';
+import type { EventBus, PutOutcome } from '../../../lambdas/shared/publish';
 import { alert, webhook } from '../../support/builders';
 
 const TOKEN = 'fuzz-token';

@@ -1,12 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EventBridgeBus } from '../../../lambdas/adapters/aws/eventbridge-bus';
+import { EventBridgeBus } from '../../../lambdas/adapters/eventbridge/eventbridge-bus';
 import { createIngest, type IngestDeps } from '../../../lambdas/ingest/ingest';
-import { memoryLog } from '../../support/memory-log';
+import { memoryLog } from '../../support/fakes/log';
 import { DetailType, type AlertEvent } from '../../../lambdas/shared/events';
 import { alert, fixture, webhook } from '../../support/builders';
-import { RecordingBus } from '../../support/recording-bus';
+import { RecordingBus } from '../../support/fakes/bus';
 
 const TOKEN = 'test-token-7f3a9c';
 const bearer = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { journalLines, journalPath, QueueJournal, QueueJournalError, replayJournal } from '../../../lambdas/adapters/local/queue-journal';
+import { journalLines, journalPath, QueueJournal, QueueJournalError, replayJournal } from '../../../lambdas/local/emulators/queue-journal';
 
 let dir: string;
 beforeEach(() => {

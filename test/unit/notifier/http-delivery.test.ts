@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY, deliverHttp, parseRetryAfter, retryDelay, type HttpDeliveryContext } from '../../../lambdas/notifier/http-delivery';
+import { DEFAULT_RETRY, postJson, parseRetryAfter, retryDelay, type HttpPostContext } from '../../../lambdas/adapters/http/http-post';
 import { recordingSleep } from './support';
 
 const now = Date.parse('2026-01-01T10:00:00Z');
 
-function context(fetch: typeof globalThis.fetch, overrides: Partial<HttpDeliveryContext> = {}): HttpDeliveryContext {
+function context(fetch: typeof globalThis.fetch, overrides: Partial<HttpPostContext> = {}): HttpPostContext {
   return { fetch, retry: { ...DEFAULT_RETRY, attempts: 3 }, sleep: recordingSleep().sleep, now: () => now, random: () => 0.5, ...overrides };
 }
 
@@ -42,7 +42,7 @@ describe('retryDelay', () => {
   });
 });
 
-describe('deliverHttp', () => {
+describe('postJson', () => {
   const secretUrl = 'https://hooks.slack.example/services/T1/B1/very-secret-token';
 
   it('describes a network failure by the peer origin and error code, never the URL path', async () => {
@@ -50,7 +50,7 @@ describe('deliverHttp', () => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ECONNRESET ${secretUrl}`), { code: 'ECONNRESET' }) });
     }) as typeof fetch;
 
-    const result = await deliverHttp({ url: secretUrl, body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] }, context(failing));
+    const result = await postJson({ url: secretUrl, body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] }, context(failing));
 
     expect(result).toEqual({ ok: false, transient: true, status: undefined, reason: 'network error (ECONNRESET) from https://hooks.slack.example (after 3 attempts)', attempts: 3 });
   });
@@ -58,7 +58,7 @@ describe('deliverHttp', () => {
   it('redacts a secret the peer echoes in its error body', async () => {
     const echoing = (async () => new Response('invalid routing key pd-key-123456789', { status: 400 })) as typeof fetch;
 
-    const result = await deliverHttp({ url: 'https://events.example.com/v2/enqueue', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: ['pd-key-123456789'] }, context(echoing));
+    const result = await postJson({ url: 'https://events.example.com/v2/enqueue', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: ['pd-key-123456789'] }, context(echoing));
 
     expect(result).toMatchObject({ ok: false, transient: false, reason: 'HTTP 400 from https://events.example.com: invalid routing key [redacted]' });
   });
@@ -71,7 +71,7 @@ describe('deliverHttp', () => {
       return new Response(null, { status: 302, headers: { location: 'https://elsewhere.example.com/' } });
     }) as typeof fetch;
 
-    const result = await deliverHttp({ url: 'https://hook.example.com/a', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] }, context(redirecting));
+    const result = await postJson({ url: 'https://hook.example.com/a', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] }, context(redirecting));
 
     expect([calls, result.ok, !result.ok && result.transient]).toEqual([1, false, false]);
   });
@@ -83,7 +83,7 @@ describe('deliverHttp', () => {
       return new Response(null, { status: 503, headers: { 'retry-after': '10' } });
     }) as typeof fetch;
 
-    const result = await deliverHttp(
+    const result = await postJson(
       { url: 'https://hook.example.com/a', body: '{}', headers: () => ({}), timeoutMs: 1000, secrets: [] },
       context(unavailable, { deadline: Date.now() + 5000 }),
     );
@@ -100,7 +100,7 @@ describe('deliverHttp', () => {
       return new Response(null, { status: 204 });
     }) as typeof fetch;
 
-    await deliverHttp({ url: 'https://user:p%40ss@hook.example.com/a', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] }, context(capturing));
+    await postJson({ url: 'https://user:p%40ss@hook.example.com/a', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] }, context(capturing));
 
     expect(seen).toEqual({ url: 'https://hook.example.com/a', authorization: `Basic ${Buffer.from('user:p@ss').toString('base64')}` });
   });

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNotifier } from '../../../lambdas/notifier/notifier';
-import { pagerdutyDedupKey, type PagerdutyEvent } from '../../../lambdas/notifier/pagerduty';
-import { SecretResolutionError, type SecretResolver } from '../../../lambdas/notifier/secrets';
+import { pagerdutyDedupKey, type PagerdutyEvent } from '../../../lambdas/notifier/channels/pagerduty';
+import { SecretResolutionError, type SecretResolver } from '../../../lambdas/notifier/ports';
 import { DetailType } from '../../../lambdas/shared/events';
-import { capturedLogLines, configFrom, fakeNotifierDeps, notifyRequest, sqsEvent, sqsRecord, TEST_SECRETS } from './support';
+import { allLogLines as capturedLogLines } from '../../support/fakes/log';
+import { configFrom, fakeNotifierDeps, notifierFrom, notifyRequest, sqsEvent, sqsRecord, TEST_SECRETS } from './support';
 
 /** A fetch that answers every request with `status` and keeps what it was sent. */
 function fakeFetch(status = 202) {
@@ -42,11 +42,11 @@ describe('createNotifier', () => {
     const bad = sqsRecord({ whatever: true }, 'm-bad', DetailType.Alert);
     const good = sqsRecord(notifyRequest(), 'm-good');
 
-    const result = await createNotifier(deps)(sqsEvent(bad, good));
+    const result = await notifierFrom(deps)(sqsEvent(bad, good));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-bad' }]);
     expect(calls).toHaveLength(1);
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'error', extra: expect.objectContaining({ messageId: 'm-bad', error: 'record is not a "Notify Requested" event (detail-type "Alertmanager Alert")' }) }));
+    expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', extra: expect.objectContaining({ messageId: 'm-bad', error: 'message m-bad is not a "Notify Requested" event (detail-type "Alertmanager Alert")' }) }));
   });
 
   it('fails a record whose detail does not match the Notify Requested schema, naming the field', async () => {
@@ -54,17 +54,17 @@ describe('createNotifier', () => {
     const request = notifyRequest();
     const broken = sqsRecord({ ...request, action: { ...request.action, channel: 'carrier-pigeon' } }, 'm-broken');
 
-    const result = await createNotifier(deps)(sqsEvent(broken));
+    const result = await notifierFrom(deps)(sqsEvent(broken));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-broken' }]);
-    expect(log.lines.find((line) => line.level === 'error')?.extra?.error).toMatch(/^detail is not valid: action\.channel: /);
+    expect(log.entries.find((line) => line.level === 'error')?.extra?.error).toMatch(/is not a valid "Notify Requested" event: action\.channel: /);
   });
 
   it('fails a record whose body is not JSON', async () => {
     const { deps } = fakeNotifierDeps(oncall);
     const record = { ...sqsRecord({}, 'm-garbage'), body: 'not json' };
 
-    expect((await createNotifier(deps)(sqsEvent(record))).batchItemFailures).toEqual([{ itemIdentifier: 'm-garbage' }]);
+    expect((await notifierFrom(deps)(sqsEvent(record))).batchItemFailures).toEqual([{ itemIdentifier: 'm-garbage' }]);
   });
 
   it('puts a Notification Sent event with the PagerDuty dedup_key for each page', async () => {
@@ -72,7 +72,7 @@ describe('createNotifier', () => {
     const { deps, bus } = fakeNotifierDeps(oncall, { fetch, clock: () => new Date('2026-01-01T10:00:05Z') });
     const request = notifyRequest();
 
-    await createNotifier(deps)(sqsEvent(sqsRecord(request)));
+    await notifierFrom(deps)(sqsEvent(sqsRecord(request)));
 
     expect(bus.notificationsSent).toEqual([
       {
@@ -94,14 +94,14 @@ describe('createNotifier', () => {
     const { deps, decisions, log } = fakeNotifierDeps(oncall, { fetch });
     const requests = (['pagerduty', 'slack', 'webhook'] as const).map((channel) => notifyRequest({ channel, receiver: 'secrets' }));
 
-    const result = await createNotifier(deps)(sqsEvent(...requests.map((request) => sqsRecord(request))));
+    const result = await notifierFrom(deps)(sqsEvent(...requests.map((request) => sqsRecord(request))));
 
     expect(calls).toHaveLength(0);
     expect(result.batchItemFailures).toEqual([]);
     expect(requests.map((request) => decisions.action(request.decisionId))).toEqual(
       ['pagerduty', 'slack', 'webhook'].map((target) => expect.objectContaining({ target, outcome: 'skipped', detail: 'no local secret' })),
     );
-    expect(log.lines).toContainEqual(
+    expect(log.entries).toContainEqual(
       expect.objectContaining({ message: 'pagerduty notification not sent (no local secret)', extra: expect.objectContaining({ body: expect.stringContaining(requests[0]?.alert.annotations.summary ?? '?') }) }),
     );
   });
@@ -110,10 +110,10 @@ describe('createNotifier', () => {
     const { deps, decisions, log } = fakeNotifierDeps(oncall);
     const request = notifyRequest({ receiver: 'bare' });
 
-    await createNotifier(deps)(sqsEvent(sqsRecord(request)));
+    await notifierFrom(deps)(sqsEvent(sqsRecord(request)));
 
     expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'skipped', detail: 'no routing key configured' });
-    expect(log.lines.map((line) => line.message)).toContain('pagerduty notification not sent (no routing key configured)');
+    expect(log.entries.map((line) => line.message)).toContain('pagerduty notification not sent (no routing key configured)');
   });
 
   it('reads a routing key from routing_key_file', async () => {
@@ -128,7 +128,7 @@ receivers:
     const { fetch, calls } = fakeFetch();
     const { deps } = fakeNotifierDeps(config, { fetch });
 
-    await createNotifier(deps)(sqsEvent(sqsRecord(notifyRequest({ receiver: 'r' }))));
+    await notifierFrom(deps)(sqsEvent(sqsRecord(notifyRequest({ receiver: 'r' }))));
 
     expect((JSON.parse(String(calls[0]?.init?.body)) as PagerdutyEvent).routing_key).toBe(TEST_SECRETS.routingKey);
   });
@@ -139,7 +139,7 @@ receivers:
     const request = notifyRequest({ receiver: 'secrets' });
     const record = sqsRecord(request);
 
-    const result = await createNotifier(deps)(sqsEvent(record));
+    const result = await notifierFrom(deps)(sqsEvent(record));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'failed', detail: 'cannot read secret alertscale/pagerduty: AccessDeniedException' });
@@ -150,7 +150,7 @@ receivers:
     const { deps, decisions } = fakeNotifierDeps(oncall, { fetch });
     const request = notifyRequest({ channel: 'slack', receiver: 'bare', status: 'resolved' });
 
-    await createNotifier(deps)(sqsEvent(sqsRecord(request)));
+    await notifierFrom(deps)(sqsEvent(sqsRecord(request)));
 
     expect(calls).toHaveLength(0);
     expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'skipped', detail: 'resolved, and send_resolved is false' });
@@ -160,7 +160,7 @@ receivers:
     const { deps, decisions } = fakeNotifierDeps(oncall);
     const request = notifyRequest({ receiver: 'oncall', configIndex: 3 });
 
-    const result = await createNotifier(deps)(sqsEvent(sqsRecord(request)));
+    const result = await notifierFrom(deps)(sqsEvent(sqsRecord(request)));
 
     expect(result.batchItemFailures).toEqual([]);
     expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'failed', detail: 'receiver "oncall" has no pagerduty_configs[3] in this configuration' });
@@ -170,11 +170,11 @@ receivers:
     const { fetch, calls } = fakeFetch(204);
     const { deps, log } = fakeNotifierDeps(oncall, { fetch });
 
-    await createNotifier(deps)(sqsEvent(sqsRecord(notifyRequest({ channel: 'webhook', receiver: 'bare' }))));
+    await notifierFrom(deps)(sqsEvent(sqsRecord(notifyRequest({ channel: 'webhook', receiver: 'bare' }))));
 
     const headers = calls[0]?.init?.headers as Record<string, string>;
     expect(Object.keys(headers).sort()).toEqual(['X-Alertscale-Delivery', 'content-type']);
-    expect(log.lines.map((line) => line.message)).toContain('webhook has no signing key; sending it unsigned');
+    expect(log.entries.map((line) => line.message)).toContain('webhook has no signing key; sending it unsigned');
   });
 
   it('fails the record when the decision cannot be recorded, and a redelivery does not page again', async () => {
@@ -184,7 +184,7 @@ receivers:
     const record = sqsRecord(request);
     const recordAction = decisions.recordAction.bind(decisions);
     decisions.recordAction = async () => Promise.reject(new Error('DynamoDB unavailable'));
-    const notify = createNotifier(deps);
+    const notify = notifierFrom(deps);
     const first = await notify(sqsEvent(record));
     decisions.recordAction = recordAction;
 
@@ -200,7 +200,7 @@ receivers:
     const { deps } = fakeNotifierDeps(oncall, { fetch });
     const request = notifyRequest();
 
-    const result = await createNotifier(deps)(sqsEvent(sqsRecord(request, 'm-1'), sqsRecord(request, 'm-2')));
+    const result = await notifierFrom(deps)(sqsEvent(sqsRecord(request, 'm-1'), sqsRecord(request, 'm-2')));
 
     expect(calls).toHaveLength(1);
     expect(result.batchItemFailures).toEqual([]);
@@ -218,7 +218,7 @@ receivers:
     }) as typeof globalThis.fetch;
     const { deps } = fakeNotifierDeps(oncall, { fetch, concurrency: 3 });
 
-    await createNotifier(deps)(sqsEvent(...Array.from({ length: 10 }, () => sqsRecord(notifyRequest()))));
+    await notifierFrom(deps)(sqsEvent(...Array.from({ length: 10 }, () => sqsRecord(notifyRequest()))));
 
     expect(most).toBe(3);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pagerdutyDedupKey, pagerdutyEvent, pagerdutySeverity } from '../../../lambdas/notifier/pagerduty';
+import { pagerdutyDedupKey, pagerdutyEvent, pagerdutySeverity } from '../../../lambdas/notifier/channels/pagerduty';
 import { configFrom, notifyRequest } from './support';
 import type { PagerdutyConfig as PagerdutyChannelConfig } from '../../../lambdas/shared/config/schema';
 

@@ -1,14 +1,11 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  LocalSecretResolver,
-  resolveCredential,
-  SecretResolutionError,
-  secretNamesIn,
-  SecretsManagerSecretResolver,
-  SecretUnavailableError,
-} from '../../../lambdas/notifier/secrets';
+import { SecretsManagerSecretResolver } from '../../../lambdas/adapters/secrets-manager/secret-resolver';
+import { LocalSecretResolver } from '../../../lambdas/local/emulators/local-secrets';
+import { resolveCredential } from '../../../lambdas/notifier/credentials';
+import { SecretResolutionError, SecretUnavailableError } from '../../../lambdas/notifier/ports';
+import { secretNamesIn } from '../../../lambdas/shared/channels';
 import { configFrom } from './support';
 
 const secretsManager = mockClient(SecretsManagerClient);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn, slackMessage } from '../../../lambdas/notifier/slack';
+import { escapeMrkdwn, slackMessage } from '../../../lambdas/notifier/channels/slack';
 import { notifyRequest } from './support';
 
 describe('slackMessage', () => {

@@ -1,9 +1,9 @@
 import { PublishCommand, SNSClient, NotFoundException, ThrottledException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createNotifier } from '../../../lambdas/notifier/notifier';
-import { AwsSnsPublisher, snsSubject } from '../../../lambdas/notifier/sns';
-import { configFrom, fakeNotifierDeps, notifyRequest, sqsEvent, sqsRecord } from './support';
+
+import { AwsSnsPublisher, snsSubject } from '../../../lambdas/adapters/sns/sns-publisher';
+import { configFrom, fakeNotifierDeps, notifyRequest, sqsEvent, sqsRecord, notifierFrom } from './support';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alertscale-notifications';
@@ -19,7 +19,7 @@ receivers:
 
 function notifier() {
   const fakes = fakeNotifierDeps(config, { sns: new AwsSnsPublisher(new SNSClient({})), snsTopicArn: TOPIC });
-  return { ...fakes, notify: createNotifier(fakes.deps) };
+  return { ...fakes, notify: notifierFrom(fakes.deps) };
 }
 
 beforeEach(() => {

@@ -1,17 +1,17 @@
-import { recordLogLine } from '../../support/log-sink';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import type { Config } from '../../../lambdas/shared/config/schema';
-import { DetailType, EVENT_SOURCE, type NotificationSent, type NotifyRequested } from '../../../lambdas/shared/events';
-import type { ActionRecord, DecisionStore, Log } from '../../../lambdas/shared/ports';
-import type { DeliveryKey, DeliveryRecord, DeliveryStore } from '../../../lambdas/notifier/delivery-store';
-import { deliveryPk } from '../../../lambdas/notifier/delivery-store';
-import type { NotifierDeps } from '../../../lambdas/notifier/notifier';
-import { LocalSecretResolver } from '../../../lambdas/notifier/secrets';
-import { LoggingSnsPublisher } from '../../../lambdas/notifier/sns';
-import { RecordingBus } from '../../support/recording-bus';
+import { DetailType, EVENT_SOURCE, type NotifyRequested } from '../../../lambdas/shared/events';
+import { LocalSecretResolver } from '../../../lambdas/local/emulators/local-secrets';
+import { LoggingSnsPublisher } from '../../../lambdas/local/emulators/logging-sns';
+import { notifierConsumer } from '../../../lambdas/notifier/consumer';
+import { createNotifier, type NotifierDeps } from '../../../lambdas/notifier/notifier';
+import { RecordingBus } from '../../support/fakes/bus';
+import { InMemoryDecisions } from '../../support/fakes/decisions';
+import { MemoryLog } from '../../support/fakes/log';
+import { InMemorySendStore } from '../../support/fakes/sends';
+
+export { startFakePeer, type FakePeer, type ReceivedRequest } from '../../support/fakes/http-peer';
 
 /** Secrets the notifier tests configure; no log line may ever contain one. */
 export const TEST_SECRETS = {
@@ -102,139 +102,26 @@ export function sqsRecord(detail: unknown, messageId = `message-${(sequence += 1
 
 export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
-/** Decision store fake: only `recordAction` is the notifier's business. */
-export class MemoryDecisionStore implements DecisionStore {
-  readonly actions = new Map<string, ActionRecord[]>();
-
-  async recordAction(decisionId: string, action: ActionRecord): Promise<void> {
-    const list = (this.actions.get(decisionId) ?? []).filter((a) => a.actionId !== action.actionId);
-    this.actions.set(decisionId, [...list, action]);
-  }
-
-  action(decisionId: string): ActionRecord | undefined {
-    return this.actions.get(decisionId)?.[0];
-  }
-
-  recordDelivery(): never {
-    throw new Error('not used by the notifier');
-  }
-  claimStep(): never {
-    throw new Error('not used by the notifier');
-  }
-  get(): never {
-    throw new Error('not used by the notifier');
-  }
-  listRecent(): never {
-    throw new Error('not used by the notifier');
-  }
-}
-
-/** Bus fake that keeps what was put. */
-export class MemoryBus extends RecordingBus {
-  get notificationsSent(): NotificationSent[] {
-    return this.events.filter((event) => event.detailType === DetailType.NotificationSent).map((event) => event.detail as NotificationSent);
-  }
-}
-
-/** Delivery store fake with the DynamoDB adapter's semantics (first write wins). */
-export class MemoryDeliveryStore implements DeliveryStore {
-  readonly records = new Map<string, DeliveryRecord>();
-
-  async find(key: DeliveryKey): Promise<DeliveryRecord | undefined> {
-    return this.records.get(deliveryPk(key));
-  }
-
-  async recordSent(record: DeliveryRecord): Promise<boolean> {
-    if (this.records.has(deliveryPk(record))) return false;
-    this.records.set(deliveryPk(record), record);
-    return true;
-  }
-}
-
-/** Every line any `CapturingLog` of this test file wrote, for the secret-leak check. */
-export const capturedLogLines: string[] = [];
-
-/** A Log that keeps its lines (as the JSON a structured logger would print). */
-export class CapturingLog implements Log {
-  readonly lines: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
-  private write(level: string, message: string, extra?: Record<string, unknown>) {
-    this.lines.push({ level, message, ...(extra ? { extra } : {}) });
-    capturedLogLines.push(JSON.stringify({ level, message, ...extra }));
-    recordLogLine(JSON.stringify({ level, message, ...extra }));
-  }
-  debug(message: string, extra?: Record<string, unknown>) {
-    this.write('debug', message, extra);
-  }
-  info(message: string, extra?: Record<string, unknown>) {
-    this.write('info', message, extra);
-  }
-  warn(message: string, extra?: Record<string, unknown>) {
-    this.write('warn', message, extra);
-  }
-  error(message: string, extra?: Record<string, unknown>) {
-    this.write('error', message, extra);
-  }
-}
-
-/** A request a fake peer received. */
-export interface ReceivedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** A real HTTP server on 127.0.0.1 that records requests and answers as the test scripts it. */
-export interface FakePeer {
-  readonly url: string;
-  readonly requests: ReceivedRequest[];
-  readonly json: <T = unknown>(index: number) => T;
-  close(): Promise<void>;
-}
-
-/** Starts a fake peer; `answer` gets the request's index (0-based) and writes the response. */
-export async function startFakePeer(answer: (response: ServerResponse, index: number, request: ReceivedRequest) => void = (r) => r.writeHead(202).end('{"status":"success"}')): Promise<FakePeer> {
-  const requests: ReceivedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      requests.push(received);
-      answer(res, requests.length - 1, received);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    json: <T>(index: number) => JSON.parse(requests[index]?.body ?? 'null') as T,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /** A sleep that returns at once and remembers what it was asked to wait. */
 export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
   const waits: number[] = [];
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
+/** The notifier as its queue's consumer (what the Lambda handler and local mode run), from deps. */
+export const notifierFrom = (deps: NotifierDeps) => notifierConsumer(createNotifier(deps), { log: deps.log });
+
 /** Notifier deps with in-memory fakes, local secrets, a logging SNS publisher and no real waiting. */
 export function fakeNotifierDeps(config: Config, overrides: Partial<NotifierDeps> = {}) {
-  const decisions = new MemoryDecisionStore();
-  const bus = new MemoryBus();
-  const log = new CapturingLog();
-  const deliveries = new MemoryDeliveryStore();
+  const decisions = new InMemoryDecisions();
+  const bus = new RecordingBus();
+  const log = new MemoryLog();
+  const sends = new InMemorySendStore();
   const { sleep, waits } = recordingSleep();
   const deps: NotifierDeps = {
     config,
     decisions,
-    deliveries,
+    sends,
     bus,
     secrets: new LocalSecretResolver(),
     sns: new LoggingSnsPublisher(log),
@@ -246,5 +133,5 @@ export function fakeNotifierDeps(config: Config, overrides: Partial<NotifierDeps
     },
     ...overrides,
   };
-  return { deps, decisions, bus, log, deliveries, waits };
+  return { deps, decisions, bus, log, sends, waits };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signatureHeaders, signWebhook, verifyWebhookSignature, webhookBody } from '../../../lambdas/notifier/webhook';
+import { signatureHeaders, signWebhook, verifyWebhookSignature, webhookBody } from '../../../lambdas/notifier/channels/webhook';
 import { notifyRequest } from './support';
 
 const secret = 'unit-signing-key';

@@ -1,7 +1,7 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, ScalingActivityInProgressFault, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AutoScalingNodeGroups } from '../../../lambdas/scaler/adapters/auto-scaling-node-groups';
+import { AutoScalingNodeGroups } from '../../../lambdas/adapters/autoscaling/auto-scaling-node-groups';
 import { CapacityUnavailableError, NodeGroupNotFoundError, NodeGroupValidationError, TransientScalingError } from '../../../lambdas/scaler/ports';
 
 const autoScaling = mockClient(AutoScalingClient);

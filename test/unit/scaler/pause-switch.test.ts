@@ -1,7 +1,8 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LocalPauseSwitch, SsmPauseSwitch } from '../../../lambdas/scaler/adapters/pause-switch';
+import { SsmPauseSwitch } from '../../../lambdas/adapters/ssm/pause-switch';
+import { LocalPauseSwitch } from '../../../lambdas/local/emulators/local-pause-switch';
 
 const ssm = mockClient(SSMClient);
 beforeEach(() => ssm.reset());

@@ -5,7 +5,6 @@ import {
   decideScaling,
   fallbackChain,
   nextFallback,
-  shouldEscalateAtMax,
   type ScalingInput,
 } from '../../../lambdas/scaler/policy';
 
@@ -248,21 +247,5 @@ describe('fallback chain', () => {
     expect(nextFallback(fallbacks, 'a100', 'a100')).toBe('h100');
     expect(nextFallback(fallbacks, 'a100', 'h100')).toBe('l4');
     expect(nextFallback(fallbacks, 'a100', 'l4')).toBeUndefined();
-  });
-});
-
-describe('shouldEscalateAtMax', () => {
-  const base = { alertStatus: 'firing' as const, escalateAfter: 1_800_000, atMaxSince: NOW - 1_800_000, now: NOW, alreadyEscalated: false };
-
-  it('escalates exactly escalate_after after the group reached its max', () => {
-    expect(shouldEscalateAtMax(base)).toBe(true);
-  });
-
-  it('waits until then', () => {
-    expect(shouldEscalateAtMax({ ...base, atMaxSince: NOW - 1_799_999 })).toBe(false);
-  });
-
-  it('escalates an occurrence only once', () => {
-    expect(shouldEscalateAtMax({ ...base, alreadyEscalated: true })).toBe(false);
   });
 });

@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { LocalPauseSwitch } from '../../../lambdas/scaler/adapters/pause-switch';
+import { LocalPauseSwitch } from '../../../lambdas/local/emulators/local-pause-switch';
 import { CapacityUnavailableError, TransientScalingError } from '../../../lambdas/scaler/ports';
+import { scalerConsumer } from '../../../lambdas/scaler/consumer';
 import { createScaler, NodeGroupBusyError } from '../../../lambdas/scaler/scaler';
-import { InMemoryNodeGroupStateStore } from '../../../lambdas/scaler/state';
+import { InMemoryNodeGroupStateStore } from '../../support/fakes/node-group-state';
 import type { Config } from '../../../lambdas/shared/config/schema';
 import { DetailType, type NotifyRequested, type ScaleRequested, type ScalingActionEvent } from '../../../lambdas/shared/events';
-import {
-  CapturingBus,
-  configWith,
-  FakeDecisionStore,
-  FakeNodeGroups,
-  MemoryLog,
-  nodeGroup,
-  noSleep,
-  scaleRequest,
-  sqsEvent,
-  sqsRecord,
-  TestClock,
-} from './support/fakes';
+import { configWith, nodeGroup, noSleep, scaleRequest, sqsEvent, sqsRecord, TestClock } from './support/builders';
+import { RecordingBus } from '../../support/fakes/bus';
+import { InMemoryDecisions } from '../../support/fakes/decisions';
+import { FakeNodeGroups } from '../../support/fakes/node-groups';
+import { MemoryLog } from '../../support/fakes/log';
 
 function setup(options: { config?: Config; groups?: Record<string, { desired: number; min?: number; max?: number }>; paused?: boolean } = {}) {
   const config =
@@ -28,16 +21,17 @@ function setup(options: { config?: Config; groups?: Record<string, { desired: nu
     ]);
   const nodeGroups = new FakeNodeGroups(options.groups ?? { 'gpu-a100-nodes': { desired: 2 }, 'gpu-h100-nodes': { desired: 1 } });
   const state = new InMemoryNodeGroupStateStore();
-  const decisions = new FakeDecisionStore();
-  const bus = new CapturingBus();
+  const decisions = new InMemoryDecisions();
+  const bus = new RecordingBus();
   const pause = new LocalPauseSwitch(options.paused ?? false);
   const clock = new TestClock();
   const log = new MemoryLog();
   const scaler = createScaler({ config, nodeGroups, state, decisions, bus, pause, log, clock: clock.clock, sleep: noSleep, publish: { sleep: noSleep } });
+  const consume = scalerConsumer(scaler, { log });
   const scalingActions = () => bus.ofType<ScalingActionEvent>(DetailType.ScalingAction);
   const scaleRequests = () => bus.ofType<ScaleRequested>(DetailType.ScaleRequested);
   const notifies = () => bus.ofType<NotifyRequested>(DetailType.NotifyRequested);
-  return { config, nodeGroups, state, decisions, bus, pause, clock, log, scaler, scalingActions, scaleRequests, notifies };
+  return { config, nodeGroups, state, decisions, bus, pause, clock, log, scaler, consume, scalingActions, scaleRequests, notifies };
 }
 
 describe('scaler: acting', () => {
@@ -155,24 +149,24 @@ describe('scaler: kill switch and dry-run', () => {
 describe('scaler: Auto Scaling failures', () => {
   it('reports a group that Auto Scaling does not know as failed, without retrying the record', async () => {
     const config = configWith([nodeGroup({ name: 'gpu-a100', asg_name: 'missing-nodes' })]);
-    const { scaler, decisions } = setup({ config });
+    const { consume, decisions } = setup({ config });
     const request = scaleRequest('gpu-a100');
 
-    const response = await scaler.handleSqs(sqsEvent(sqsRecord(request)));
+    const response = await consume(sqsEvent(sqsRecord(request)));
 
     expect(response.batchItemFailures).toEqual([]);
     expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('not found') });
   });
 
   it('fails the record and marks the decision failed when retries are spent, then applies the same claim once on redelivery', async () => {
-    const { scaler, nodeGroups, decisions } = setup();
+    const { consume, nodeGroups, decisions } = setup();
     nodeGroups.failures.set('gpu-a100-nodes', [new TransientScalingError('ScalingActivityInProgressFault after 5 attempts')]);
     const request = scaleRequest('gpu-a100');
     const record = sqsRecord(request);
 
-    const first = await scaler.handleSqs(sqsEvent(record));
+    const first = await consume(sqsEvent(record));
     const failedOutcome = decisions.action(request.decisionId, request.action.actionId)?.outcome;
-    const second = await scaler.handleSqs(sqsEvent(record));
+    const second = await consume(sqsEvent(record));
 
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(failedOutcome).toBe('failed');
@@ -248,7 +242,9 @@ describe('scaler: fallback chain', () => {
 
 describe('scaler: launch unsuccessful → fallback → fallback refused → backoff', () => {
   const launchFailure = (asgName: string) => ({
-    detail: { AutoScalingGroupName: asgName, StatusMessage: 'We currently do not have sufficient p4d.24xlarge capacity (InsufficientInstanceCapacity)', ActivityId: 'a-1' },
+    AutoScalingGroupName: asgName,
+    StatusMessage: 'We currently do not have sufficient p4d.24xlarge capacity (InsufficientInstanceCapacity)',
+    ActivityId: 'a-1',
   });
 
   async function scaledThenFailed() {
@@ -362,43 +358,43 @@ describe('scaler: escalation at the guardrail max', () => {
 
 describe('scaler: the SQS FIFO consumer', () => {
   it('sends a record whose detail does not parse to the DLQ and goes on with the next group', async () => {
-    const { scaler, nodeGroups } = setup();
+    const { consume, nodeGroups } = setup();
     const bad = sqsRecord({ decisionId: 'x' }, { group: 'gpu-h100' });
     const good = sqsRecord(scaleRequest('gpu-a100'), { group: 'gpu-a100' });
 
-    const response = await scaler.handleSqs(sqsEvent(bad, good));
+    const response = await consume(sqsEvent(bad, good));
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
     expect(nodeGroups.desired('gpu-a100-nodes')).toBe(4);
   });
 
   it('stops a message group at its first failure, keeping its order', async () => {
-    const { scaler, nodeGroups } = setup();
+    const { consume, nodeGroups } = setup();
     nodeGroups.failures.set('gpu-a100-nodes', [new TransientScalingError('throttled')]);
     const first = sqsRecord(scaleRequest('gpu-a100'));
     const second = sqsRecord(scaleRequest('gpu-a100', { change: -1 }));
 
-    const response = await scaler.handleSqs(sqsEvent(first, second));
+    const response = await consume(sqsEvent(first, second));
 
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([first.messageId, second.messageId]);
     expect(nodeGroups.setCalls).toEqual([]);
   });
 
   it('processes a group’s records in order', async () => {
-    const { scaler, nodeGroups } = setup();
+    const { consume, nodeGroups } = setup();
     const up = sqsRecord(scaleRequest('gpu-a100', { set: 10, change: undefined }));
     const down = sqsRecord(scaleRequest('gpu-a100', { change: -3 }));
 
-    await scaler.handleSqs(sqsEvent(up, down));
+    await consume(sqsEvent(up, down));
 
     expect(nodeGroups.setCalls.map((call) => call.desired)).toEqual([10, 7]);
   });
 
   it('accepts launch-failure events delivered through a queue', async () => {
-    const { scaler, state } = setup();
+    const { consume, state } = setup();
     const record = sqsRecord({ AutoScalingGroupName: 'gpu-h100-nodes', StatusMessage: 'InsufficientInstanceCapacity' }, { detailType: 'EC2 Instance Launch Unsuccessful' });
 
-    const response = await scaler.handleSqs(sqsEvent(record));
+    const response = await consume(sqsEvent(record));
 
     expect(response.batchItemFailures).toEqual([]);
     expect((await state.get('gpu-h100')).backoffUntil).toBeGreaterThan(0);

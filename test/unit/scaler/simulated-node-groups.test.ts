@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedNodeGroups } from '../../../lambdas/scaler/adapters/simulated-node-groups';
+import { SimulatedNodeGroups } from '../../../lambdas/local/emulators/simulated-node-groups';
 import { CapacityUnavailableError, isCapacityFailure, NodeGroupNotFoundError } from '../../../lambdas/scaler/ports';
-import { nodeGroup, TestClock } from './support/fakes';
+import { nodeGroup, TestClock } from './support/builders';
 
 function simulation(clock = new TestClock()) {
   return new SimulatedNodeGroups(

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { HttpPostContext, HttpPostResult } from '../../adapters/http/http-post';
+import type { ChannelConfigs, NotifyChannel } from '../../shared/channels';
+import type { Clock } from '../../shared/clock';
+import type { NotifyRequested } from '../../shared/events';
+import type { Log } from '../../shared/log';
+import type { SnsPublisher } from '../ports';
+
+/** What became of one send (one message, possibly for several requests). */
+export interface SendOutcome {
+  readonly outcome: 'sent' | 'failed' | 'skipped';
+  /** Only for `failed`: whether SQS should try the record again. */
+  readonly transient: boolean;
+  readonly reason: string;
+  readonly attempts: number;
+  readonly dedupKey: string;
+}
+
+/** What a sender may use besides the config and credential: HTTP with retries, SNS, the clock, the log. */
+export interface SendContext {
+  readonly http: HttpPostContext;
+  readonly sns: SnsPublisher;
+  /** Topic for `sns_configs` without `topic_arn`. */
+  readonly snsTopicArn?: string | undefined;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+/** One send: the requests it carries, the channel config, and the credential (when the channel has one). */
+export interface Send<C extends NotifyChannel> {
+  readonly requests: readonly NotifyRequested[];
+  readonly receiver: string;
+  readonly configIndex: number;
+  readonly config: ChannelConfigs[C];
+  readonly credential: string | undefined;
+  readonly dedupKey: string;
+}
+
+/**
+ * One notification channel: how its requests are grouped into messages, what
+ * its credential is, the key a receiver dedupes a message on, and the send.
+ */
+export interface ChannelSender<C extends NotifyChannel = NotifyChannel> {
+  readonly channel: C;
+  /**
+   * `alert`: one message per alert (PagerDuty, whose incidents follow alerts);
+   * `notification`: one per Alertmanager group notification, listing its alerts.
+   */
+  readonly grouping: 'alert' | 'notification';
+  /** The credential a config of this channel carries (`CREDENTIAL_KEYS`), and whether it must have one. @default - none */
+  readonly credential?: { readonly what: string; readonly required: boolean };
+  dedupKey(requests: readonly NotifyRequested[]): string;
+  send(send: Send<C>, context: SendContext): Promise<SendOutcome>;
+}
+
+/** A stable id for one grouped message: the same set of requests gives the same id on every retry. */
+export function messageId(channel: NotifyChannel, requests: readonly NotifyRequested[]): string {
+  const keys = requests.map((request) => `${request.decisionId}#${request.action.actionId}`).sort().join('\n');
+  return `alertscale-${channel}-${createHash('sha256').update(keys).digest('hex').slice(0, 32)}`;
+}
+
+/** The outcome of an HTTP send. */
+export function fromHttp(result: HttpPostResult, dedupKey: string): SendOutcome {
+  if (result.ok) return { outcome: 'sent', transient: false, reason: `HTTP ${result.status}`, attempts: result.attempts, dedupKey };
+  return { outcome: 'failed', transient: result.transient, reason: result.reason, attempts: result.attempts, dedupKey };
+}
