@@ -11,6 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.unstubAllEnvs();
+  vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -52,8 +53,10 @@ describe('needBinary', () => {
     const skips = join(dir, 'skips.jsonl');
     vi.stubEnv(SKIPS_FILE_ENV, skips);
     vi.stubEnv('CI', '');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
     expect(needBinary('alertscale-no-such-program')).toBe(false);
+    expect(warn).toHaveBeenCalledWith('skipping: alertscale-no-such-program is not installed; install it with: apt-get install -y alertscale-no-such-program');
     expect(readSkippedSuites(skips)).toEqual([
       { file: 'test/unit/provisioning/skipped-suites.test.ts', binary: 'alertscale-no-such-program', installHint: 'apt-get install -y alertscale-no-such-program' },
     ]);
