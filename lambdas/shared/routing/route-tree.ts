@@ -35,8 +35,9 @@ export interface RouteNode {
  * Builds the route tree from a validated configuration's `route`. Children
  * without a receiver inherit their parent's. Throws `RouteTreeError` for what
  * Alertmanager rejects when it loads a configuration and the config schema
- * does not check: a root without a receiver, with matchers or with `continue`,
- * an invalid `match`/`match_re` label name, or a regex RE2 cannot compile.
+ * does not check: a root without a receiver, with matchers, with `continue`
+ * or with time intervals, an invalid `match`/`match_re` label name, or a
+ * regex RE2 cannot compile.
  */
 export function buildRouteTree(root: RouteConfig): RouteNode {
   if (root.receiver === undefined) {
@@ -47,6 +48,12 @@ export function buildRouteTree(root: RouteConfig): RouteNode {
   }
   if (root.continue) {
     throw new RouteTreeError('cannot have continue in root route', 'route');
+  }
+  if (root.mute_time_intervals?.length) {
+    throw new RouteTreeError('root route must not have any mute time intervals', 'route');
+  }
+  if (root.active_time_intervals?.length) {
+    throw new RouteTreeError('root route must not have any active time intervals', 'route');
   }
   return buildNode(root, root.receiver, 'route');
 }
