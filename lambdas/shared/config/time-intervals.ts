@@ -12,24 +12,23 @@ import type { RouteConfig } from './schema';
 /** A range member is parsed to a number, or refused with a message. */
 type Parsed = number | { readonly error: string };
 
-const WEEKDAYS: Readonly<Record<string, number>> = {
-  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
-};
+// Maps, not object literals: a weekday called `constructor` must not be found on Object.prototype.
+const WEEKDAYS: ReadonlyMap<string, number> = new Map(
+  ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((name, i) => [name, i]),
+);
 
-const MONTHS: Readonly<Record<string, number>> = {
-  january: 1, february: 2, march: 3, april: 4, may: 5, june: 6,
-  july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
-};
-
-const MONTH_NAMES = Object.keys(MONTHS);
+const MONTH_NAMES = [
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+];
+const MONTHS: ReadonlyMap<string, number> = new Map(MONTH_NAMES.map((name, i) => [name, i + 1]));
 
 // Go's strconv.Atoi: an optional sign and decimal digits, nothing else (no spaces, no '1.0').
 function atoi(text: string): number | undefined {
   return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
 }
 
-const weekday = (text: string): Parsed => WEEKDAYS[text] ?? { error: `${text} is not a valid weekday` };
-const month = (text: string): Parsed => MONTHS[text] ?? atoi(text) ?? { error: `${text} is not a valid month` };
+const weekday = (text: string): Parsed => WEEKDAYS.get(text) ?? { error: `${text} is not a valid weekday` };
+const month = (text: string): Parsed => MONTHS.get(text) ?? atoi(text) ?? { error: `${text} is not a valid month` };
 const dayOfMonth = (text: string): Parsed => atoi(text) ?? { error: `${text} is not a valid day of the month` };
 const year = (text: string): Parsed => atoi(text) ?? { error: `${text} is not a valid year` };
 
