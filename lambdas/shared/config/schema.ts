@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseMatchers } from '../routing/matchers';
 import { durationSchema } from './duration';
+import { checkTimeIntervalNames, mergeTimeIntervals, namedTimeIntervalListSchema } from './time-intervals';
 
 /**
  * The alertscale configuration file, as one zod schema: used by `cdk synth`,
@@ -18,8 +19,6 @@ export const IGNORED_ROUTE_KEYS = [
   'group_wait',
   'group_interval',
   'repeat_interval',
-  'mute_time_intervals',
-  'active_time_intervals',
 ] as const;
 
 const matcherString = z.string().superRefine((text, ctx) => {
@@ -41,9 +40,16 @@ export interface RouteConfig {
   group_wait?: unknown;
   group_interval?: unknown;
   repeat_interval?: unknown;
-  mute_time_intervals?: unknown;
-  active_time_intervals?: unknown;
+  /** Names of top-level time intervals; not inherited by child routes, as in Alertmanager. */
+  mute_time_intervals?: string[] | undefined;
+  active_time_intervals?: string[] | undefined;
 }
+
+/** A list of time interval names; left empty in YAML (`mute_time_intervals:`), it is none. */
+const intervalNames = z
+  .array(z.string())
+  .nullish()
+  .transform((names) => names ?? undefined);
 
 /** One node of Alertmanager's route tree, with Alertmanager's keys. */
 export const routeSchema: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
@@ -58,8 +64,8 @@ export const routeSchema: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
     group_wait: z.unknown().optional(),
     group_interval: z.unknown().optional(),
     repeat_interval: z.unknown().optional(),
-    mute_time_intervals: z.unknown().optional(),
-    active_time_intervals: z.unknown().optional(),
+    mute_time_intervals: intervalNames,
+    active_time_intervals: intervalNames,
   }),
 );
 
@@ -227,8 +233,11 @@ export const configSchema = z
       path: ['receiver'],
     }),
     receivers: z.array(receiverSchema).min(1, { message: 'define at least one receiver' }),
+    time_intervals: namedTimeIntervalListSchema('time interval'),
+    mute_time_intervals: namedTimeIntervalListSchema('mute time interval'),
   })
   .superRefine((config, ctx) => {
+    checkTimeIntervalNames(config, ctx);
     const receiverNames = new Set<string>();
     config.receivers.forEach((receiver, i) => {
       if (receiverNames.has(receiver.name)) {
@@ -268,9 +277,10 @@ export const configSchema = z
         }
       }),
     );
-  });
+  })
+  .transform(mergeTimeIntervals);
 
-/** A validated configuration. */
+/** A validated configuration; `time_intervals` holds the parsed entries of both top-level interval lists. */
 export type Config = z.infer<typeof configSchema>;
 export type NodeGroupConfig = Config['node_groups'][number];
 export type ReceiverConfig = Config['receivers'][number];

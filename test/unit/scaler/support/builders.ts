@@ -29,6 +29,7 @@ export function configWith(groups: NodeGroupConfig[], options: { dryRun?: boolea
     settings: { dry_run: options.dryRun ?? false, decision_ttl: 30 * 86_400_000 },
     node_groups: groups,
     route: { receiver: 'oncall', continue: false },
+    time_intervals: [],
     receivers: [
       receiver({
         name: 'scale-up',
