@@ -127,7 +127,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   for (const group of config.node_groups) {
     bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(envelopeBody(event), group.name) });
   }
-  bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful, target: (event) => scaleQueue.send(envelopeBody(event), 'launch-unsuccessful') });
+  bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(envelopeBody(event), 'launch-unsuccessful') });
 
   // A batching window lets the alerts of one Alertmanager group reach the notifier together (one Slack message).
   const notifyQueue = new LocalQueue({

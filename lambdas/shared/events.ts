@@ -12,10 +12,16 @@ export const EVENT_SOURCE = 'alertscale';
 
 export const DetailType = {
   Alert: 'Alertmanager Alert',
+  /** One per accepted webhook: the notification as Alertmanager sent it. */
+  Notification: 'Alertmanager Notification',
+  /** Once per new alert occurrence (and per extra step): what it matched and what was planned. */
+  AlertDecided: 'Alert Decided',
   ScaleRequested: 'Scale Requested',
   NotifyRequested: 'Notify Requested',
   ScalingAction: 'Scaling Action',
   NotificationSent: 'Notification Sent',
+  DrainRequested: 'Drain Requested',
+  DrainCompleted: 'Drain Completed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
@@ -163,6 +169,21 @@ export const notificationSentSchema = z.object({
 });
 export type NotificationSent = z.infer<typeof notificationSentSchema>;
 
+/**
+ * Which stage may put which detail-types on the bus: the stack conditions each
+ * function's `events:PutEvents` on exactly these, so no stage can do more than
+ * its job (ingest cannot put `Scale Requested`).
+ */
+export const PUBLISHED_BY = {
+  ingest: [DetailType.Notification],
+  router: [DetailType.AlertDecided, DetailType.ScaleRequested, DetailType.NotifyRequested],
+  /** Its outcome; a capacity fallback's request; an escalation's pages. */
+  scaler: [DetailType.ScalingAction, DetailType.ScaleRequested, DetailType.NotifyRequested],
+  notifier: [DetailType.NotificationSent],
+  drain: [DetailType.DrainRequested, DetailType.DrainCompleted],
+} as const satisfies Record<string, readonly DetailType[]>;
+export type Publisher = keyof typeof PUBLISHED_BY;
+
 /** Every detail-type with its schema: used to validate what we put and to generate docs/schemas. */
 export const detailSchemas = {
   [DetailType.Alert]: alertEventSchema,
@@ -181,13 +202,15 @@ export interface BusEvent<T = unknown> {
 /**
  * EventBridge event patterns, defined once and used twice: by the CDK rules in
  * `lib/` and by the in-process bus of local mode, which evaluates them with the
- * same semantics (see `lambdas/local/event-pattern.ts`).
+ * same semantics (see `lambdas/local/emulators/event-pattern.ts`).
  */
 export type EventPattern = { readonly [key: string]: EventPattern | readonly unknown[] };
 
 export const patterns = {
   /** Every alert accepted at ingest: the router's input. */
   alerts: { source: [EVENT_SOURCE], 'detail-type': [DetailType.Alert] },
+  /** Every notification accepted at ingest: the router's input (v2). */
+  notifications: { source: [EVENT_SOURCE], 'detail-type': [DetailType.Notification] },
   /** Scale requests for one node group: one rule (and FIFO message group) per node group. */
   scaleRequested: (nodeGroup: string): EventPattern => ({
     source: [EVENT_SOURCE],
@@ -196,9 +219,10 @@ export const patterns = {
   }),
   /** Notification requests: the notifier's input. */
   notifyRequested: { source: [EVENT_SOURCE], 'detail-type': [DetailType.NotifyRequested] },
-  /** Auto Scaling's own report that an instance could not launch (default bus). */
-  launchUnsuccessful: {
+  /** Auto Scaling's own report that an instance of one of the configured groups could not launch (default bus). */
+  launchUnsuccessful: (asgNames: readonly string[]): EventPattern => ({
     source: ['aws.autoscaling'],
     'detail-type': ['EC2 Instance Launch Unsuccessful'],
-  },
-} as const satisfies Record<string, EventPattern | ((arg: string) => EventPattern)>;
+    detail: { AutoScalingGroupName: [...asgNames] },
+  }),
+} as const satisfies Record<string, EventPattern | ((arg: never) => EventPattern)>;

@@ -162,7 +162,7 @@ export class NodeGroupScaling extends Construct {
     this.launchUnsuccessfulRule = new events.Rule(this, 'LaunchUnsuccessfulRule', {
       description: 'alertscale: Auto Scaling could not launch an instance → move the increment to a fallback node group',
       // No eventBus: Auto Scaling publishes to the account's default bus.
-      eventPattern: toEventPattern(patterns.launchUnsuccessful),
+      eventPattern: toEventPattern(patterns.launchUnsuccessful(props.nodeGroups.map((group) => group.asg_name))),
       targets: [functionTarget(this.launchUnsuccessful, this.launchUnsuccessfulDeadLetterQueue.queue)],
     });
   }

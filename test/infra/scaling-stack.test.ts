@@ -150,7 +150,7 @@ describe('capacity fallback', () => {
   it('listens on the default bus for exactly the shared launch-unsuccessful pattern', () => {
     const { template } = built;
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: patterns.launchUnsuccessful,
+      EventPattern: patterns.launchUnsuccessful(['gpu-a100-nodes', 'gpu-h100-nodes', 'gpu-l4-nodes']),
       EventBusName: Match.absent(),
     });
   });
@@ -159,7 +159,7 @@ describe('capacity fallback', () => {
     const { template, stack } = built;
     const { launchUnsuccessful, launchUnsuccessfulDeadLetterQueue } = stack.scaling;
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: patterns.launchUnsuccessful,
+      EventPattern: patterns.launchUnsuccessful(['gpu-a100-nodes', 'gpu-h100-nodes', 'gpu-l4-nodes']),
       Targets: [
         Match.objectLike({
           Arn: stack.resolve(launchUnsuccessful.functionArn),

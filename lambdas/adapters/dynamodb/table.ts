@@ -11,6 +11,14 @@ import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/c
 export const TABLE_PARTITION_KEY = 'pk';
 export const TABLE_TTL_ATTRIBUTE = 'expiresAt';
 
+/**
+ * The sparse index that lists decisions newest first without reading the table:
+ * only decision items carry its partition key, the UTC day they were created
+ * (`decision#2026-12-01`), sorted by `createdAt`. Keys only, so the index is
+ * written once per decision (when it is created), not on every action update.
+ */
+export const RECENT_DECISIONS_INDEX = { name: 'recent', partitionKey: 'recentBucket', sortKey: 'createdAt' } as const;
+
 /** The partition key of each kind of item. */
 export const itemKey = {
   decision: (decisionId: string) => `decision#${decisionId}`,
@@ -49,8 +57,22 @@ export function isConditionFailure(error: unknown): boolean {
 export function localTableDefinition(tableName: string) {
   return {
     TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: TABLE_PARTITION_KEY, AttributeType: 'S' as const }],
+    AttributeDefinitions: [
+      { AttributeName: TABLE_PARTITION_KEY, AttributeType: 'S' as const },
+      { AttributeName: RECENT_DECISIONS_INDEX.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: RECENT_DECISIONS_INDEX.sortKey, AttributeType: 'S' as const },
+    ],
     KeySchema: [{ AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' as const }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: RECENT_DECISIONS_INDEX.name,
+        KeySchema: [
+          { AttributeName: RECENT_DECISIONS_INDEX.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: RECENT_DECISIONS_INDEX.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      },
+    ],
     BillingMode: 'PAY_PER_REQUEST' as const,
   };
 }

@@ -222,11 +222,16 @@ export const settingsSchema = z.strictObject({
   dry_run: z.boolean().default(false),
   /** How long decision records are kept. */
   decision_ttl: durationSchema.default(30 * 86_400_000),
+  /**
+   * A scale request older than this (by its `requestedAt`) is never applied: it is
+   * recorded as `expired`. The stack also expires queued requests older than this.
+   */
+  max_action_age: durationSchema.default(600_000),
 });
 
 export const configSchema = z
   .strictObject({
-    settings: settingsSchema.default({ dry_run: false, decision_ttl: 30 * 86_400_000 }),
+    settings: settingsSchema.default({ dry_run: false, decision_ttl: 30 * 86_400_000, max_action_age: 600_000 }),
     node_groups: z.array(nodeGroupSchema).default([]),
     route: routeSchema.refine((route) => route.receiver !== undefined, {
       message: 'the root route needs a receiver',

@@ -40,7 +40,7 @@ describe('configuration: valid files', () => {
   it('fills in defaults: PagerDuty URL, send_resolved, cooldown, decision TTL, rate limits', () => {
     const { config } = parseConfigText(VALID);
     expect(config.receivers[1]!.pagerduty_configs[0]).toMatchObject({ url: 'https://events.pagerduty.com/v2/enqueue', send_resolved: true });
-    expect(config.settings).toEqual({ dry_run: false, decision_ttl: 30 * 86_400_000 });
+    expect(config.settings).toEqual({ dry_run: false, decision_ttl: 30 * 86_400_000, max_action_age: 600_000 });
     expect(config.node_groups[0]!.rate_limits).toEqual([
       { window: 3_600_000, max_actions: 3 },
       { window: 86_400_000, max_actions: 10 },

@@ -26,7 +26,7 @@ export function receiver(overrides: Partial<ReceiverConfig> & Pick<ReceiverConfi
 /** A config with the given node groups, a scale-up receiver that escalates to `oncall`, and `oncall` itself. */
 export function configWith(groups: NodeGroupConfig[], options: { dryRun?: boolean; escalateAfter?: number } = {}): Config {
   return {
-    settings: { dry_run: options.dryRun ?? false, decision_ttl: 30 * 86_400_000 },
+    settings: { dry_run: options.dryRun ?? false, decision_ttl: 30 * 86_400_000, max_action_age: 600_000 },
     node_groups: groups,
     route: { receiver: 'oncall', continue: false },
     time_intervals: [],
