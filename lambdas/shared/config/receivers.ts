@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration';
+import { list } from './empty';
 
 /**
  * A receiver and its channel configs (`scale_configs`, `pagerduty_configs`,
@@ -112,10 +113,10 @@ export const scaleConfigSchema = z
 
 export const receiverSchema = z.strictObject({
   name,
-  scale_configs: z.array(scaleConfigSchema).default([]),
-  pagerduty_configs: z.array(pagerdutyConfigSchema).default([]),
-  slack_configs: z.array(slackConfigSchema).default([]),
-  sns_configs: z.array(snsConfigSchema).default([]),
-  webhook_configs: z.array(webhookConfigSchema).default([]),
+  scale_configs: list(scaleConfigSchema).default([]),
+  pagerduty_configs: list(pagerdutyConfigSchema).default([]),
+  slack_configs: list(slackConfigSchema).default([]),
+  sns_configs: list(snsConfigSchema).default([]),
+  webhook_configs: list(webhookConfigSchema).default([]),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseMatchers } from '../routing/matchers';
 import { durationSchema } from './duration';
+import { list, map, nullMeansEmpty } from './empty';
 import { receiverSchema } from './receivers';
 
 /**
@@ -50,11 +51,11 @@ export interface RouteConfig {
 export const routeSchema: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
   z.strictObject({
     receiver: name.optional(),
-    matchers: z.array(matcherString).optional(),
-    match: z.record(z.string(), z.string()).optional(),
-    match_re: z.record(z.string(), z.string()).optional(),
+    matchers: list(matcherString).optional(),
+    match: map(z.string()).optional(),
+    match_re: map(z.string()).optional(),
     continue: z.boolean().default(false),
-    routes: z.array(routeSchema).optional(),
+    routes: list(routeSchema).optional(),
     group_by: z.unknown().optional(),
     group_wait: z.unknown().optional(),
     group_interval: z.unknown().optional(),
@@ -75,9 +76,9 @@ export const nodeGroupSchema = z
     asg_name: name,
     min: z.number().int().nonnegative(),
     max: z.number().int().nonnegative(),
-    fallback: z.array(name).default([]),
+    fallback: list(name).default([]),
     /** Caps on scaling actions over sliding windows, besides cooldowns. */
-    rate_limits: z.array(rateLimitSchema).default([
+    rate_limits: list(rateLimitSchema).default([
       { window: 3_600_000, max_actions: 3 },
       { window: 86_400_000, max_actions: 10 },
     ]),
@@ -111,13 +112,13 @@ export const settingsSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    settings: settingsSchema.default({ dry_run: false, decision_ttl: 30 * 86_400_000 }),
-    node_groups: z.array(nodeGroupSchema).default([]),
+    settings: nullMeansEmpty(settingsSchema, () => ({})).default({ dry_run: false, decision_ttl: 30 * 86_400_000 }),
+    node_groups: list(nodeGroupSchema).default([]),
     route: routeSchema.refine((route) => route.receiver !== undefined, {
       message: 'the root route needs a receiver',
       path: ['receiver'],
     }),
-    receivers: z.array(receiverSchema).min(1, { message: 'define at least one receiver' }),
+    receivers: nullMeansEmpty(z.array(receiverSchema).min(1, { message: 'define at least one receiver' }), () => []),
   })
   .superRefine((config, ctx) => {
     const receiverNames = new Set<string>();
