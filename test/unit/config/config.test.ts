@@ -26,7 +26,7 @@ function problemsOf(text: string): readonly string[] {
     return [];
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
+    return (error as ConfigError).problems.map((problem) => problem.text);
   }
 }
 
