@@ -21,3 +21,8 @@ export function list<T extends z.ZodType>(item: T) {
 export function map<T extends z.ZodType<unknown, unknown>>(value: T) {
   return nullMeansEmpty(z.record(z.string(), value), () => ({}));
 }
+
+/** An optional mapping where `null` (the key written with nothing after it) means absent, as a nil pointer does in Go. */
+export function nullMeansAbsent<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value: unknown) => (value === null ? undefined : value), schema.optional());
+}

@@ -1,6 +1,7 @@
 import { buildRouteTree, RouteTreeError } from '../routing/route-tree';
 import { configProblem, describeIssues, inTextOrder, plainWords, splitKeyPath, type ConfigProblem, type LocateKey } from './problems';
-import { configSchema, IGNORED_ROUTE_KEYS, type Config, type RouteConfig } from './schema';
+import { configSchema, type Config } from './schema';
+import { configWarnings } from './warnings';
 
 export type { ConfigProblem, SourcePosition } from './problems';
 
@@ -27,7 +28,7 @@ export function invalidConfig(source: string, problems: readonly ConfigProblem[]
 
 export interface LoadedConfig {
   readonly config: Config;
-  /** Things that are accepted but worth knowing, such as Alertmanager-only route keys. */
+  /** Things accepted but worth knowing: each Alertmanager key alertscale does not use, and what it does instead. */
   readonly warnings: readonly string[];
 }
 
@@ -35,13 +36,6 @@ export interface LoadedConfig {
 export interface ParseConfigOptions {
   /** Places a key path in the source text, for `line`/`column` in problems. */
   readonly locate?: LocateKey | undefined;
-}
-
-function routeWarnings(route: RouteConfig, path: string): string[] {
-  const own = IGNORED_ROUTE_KEYS.filter((key) => route[key] !== undefined).map(
-    (key) => `${path}.${key}: accepted but ignored; alertscale acts on what Alertmanager already grouped`,
-  );
-  return [...own, ...(route.routes ?? []).flatMap((child, i) => routeWarnings(child, `${path}.routes[${i}]`))];
 }
 
 /**
@@ -63,5 +57,5 @@ export function parseConfig(document: unknown, source = 'configuration', options
     const message = error.message.startsWith(`${error.path}: `) ? error.message.slice(error.path.length + 2) : error.message;
     throw invalidConfig(source, [configProblem(splitKeyPath(error.path), message, locate)], { cause: error });
   }
-  return { config: result.data, warnings: routeWarnings(result.data.route, 'route') };
+  return { config: result.data, warnings: configWarnings(document) };
 }

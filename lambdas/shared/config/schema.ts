@@ -3,13 +3,15 @@ import { parseMatchers } from '../routing/matchers';
 import { durationSchema } from './duration';
 import { list, map, nullMeansEmpty } from './empty';
 import { receiverSchema } from './receivers';
+import { alertmanagerTopLevelShape, withAlertmanagerKeysResolved } from './top-level';
 
 /**
  * The alertscale configuration file, as one zod schema: used by `cdk synth`,
  * by local mode at start-up and by `alertscale check`. Unknown keys are
- * errors; Alertmanager's own route keys that mean nothing here yet are
- * accepted with a warning (see `IGNORED_ROUTE_KEYS`), so that a real
- * alertmanager.yml route tree can be pasted in as it is.
+ * errors; every key of an alertmanager.yml is accepted — honoured, or
+ * ignored with a warning (route keys in `IGNORED_ROUTE_KEYS`, the rest in
+ * `alertmanager-keys.ts`) — so that a whole alertmanager.yml can be pasted
+ * in as it is. Receivers and their channels are in `receivers.ts`.
  */
 
 const name = z.string().min(1, { message: 'must not be empty' });
@@ -112,6 +114,7 @@ export const settingsSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
+    ...alertmanagerTopLevelShape,
     settings: nullMeansEmpty(settingsSchema, () => ({})).default({ dry_run: false, decision_ttl: 30 * 86_400_000 }),
     node_groups: list(nodeGroupSchema).default([]),
     route: routeSchema.refine((route) => route.receiver !== undefined, {
@@ -160,7 +163,9 @@ export const configSchema = z
         }
       }),
     );
-  });
+  })
+  // Last, so that the checks above see the receivers as written and readers see global's defaults applied.
+  .transform(withAlertmanagerKeysResolved);
 
 /** A validated configuration. */
 export type Config = z.infer<typeof configSchema>;
@@ -171,3 +176,5 @@ export type PagerdutyConfig = ReceiverConfig['pagerduty_configs'][number];
 export type SlackConfig = ReceiverConfig['slack_configs'][number];
 export type SnsConfig = ReceiverConfig['sns_configs'][number];
 export type WebhookConfig = ReceiverConfig['webhook_configs'][number];
+export type { HttpClientConfig } from './http-config';
+export type { UnsupportedChannelConfigs } from './receivers';

@@ -90,7 +90,7 @@ describe('configuration errors: where, what, and what was meant', () => {
 
     expect(error.problems.map((problem) => problem.text)).toEqual([
       'route.receiver: the root route needs a receiver (line 1, column 1)',
-      'receivers[0].webhook_configs[0].url: required: a URL (line 6, column 9)',
+      'receivers[0].webhook_configs[0].url: required: a URL (or url_file) (line 6, column 9)',
     ]);
   });
 
