@@ -24,6 +24,7 @@ export const HTTP_CONFIG_IGNORED: IgnoredKeys = {
   http_headers: 'custom headers are not sent',
 };
 
+/** PagerDuty keys ignored: alertscale builds the event from the alert itself. */
 export const PAGERDUTY_IGNORED: IgnoredKeys = {
   description: `${NOT_RENDERED}; alertscale's incident summary is the alert's summary or description annotation, else its name and labels`,
   details: 'alertscale sends its own custom_details (labels, annotations, fingerprint, decision id)',
@@ -43,6 +44,7 @@ export const PAGERDUTY_LITERAL_ONLY: IgnoredKeys = {
   client_url: `${NOT_RENDERED}; alertscale sends the notification's externalURL`,
 };
 
+/** Slack keys ignored: the attachment and app-token keys of Alertmanager's Slack message. */
 export const SLACK_IGNORED: IgnoredKeys = {
   ...same(`${NOT_RENDERED}; ${SLACK_MESSAGE}`, 'title', 'title_link', 'pretext', 'text', 'message_text', 'footer', 'fallback', 'color', 'callback_id', 'image_url', 'thumb_url'),
   ...same(`attachments are not sent; ${SLACK_MESSAGE}`, 'fields', 'short_fields', 'mrkdwn_in'),
@@ -59,6 +61,7 @@ export const SLACK_LITERAL_ONLY: IgnoredKeys = {
   icon_url: `${NOT_RENDERED}; the webhook's own icon is used`,
 };
 
+/** SNS keys ignored: alertscale publishes to a topic with the AWS SDK and its own message. */
 export const SNS_IGNORED: IgnoredKeys = {
   api_url: "alertscale publishes through the AWS SDK's regional endpoint",
   sigv4: "alertscale signs with its own AWS credentials (the function's role on AWS, the default credential chain locally)",
@@ -75,10 +78,12 @@ export const SNS_LITERAL_ONLY: IgnoredKeys = {
   subject: `${NOT_RENDERED}; alertscale's subject names the status and the alert`,
 };
 
+/** Webhook keys ignored: alertscale's body is its own contract (signed, with the decisions). */
 export const WEBHOOK_IGNORED: IgnoredKeys = {
   payload: `${NOT_RENDERED}; alertscale POSTs its own JSON body (the alerts and the decisions taken)`,
 };
 
+/** Receiver keys ignored, besides the channels alertscale lacks. */
 export const RECEIVER_IGNORED: IgnoredKeys = { labels: 'receiver labels are not used' };
 
 /** `global` keys that mean nothing here; the ones alertscale honours are in the global schema. */
@@ -121,4 +126,5 @@ export const UNSUPPORTED_CHANNELS = {
   mattermost: 'Mattermost',
   incidentio: 'incident.io',
 } as const;
+/** A channel alertscale lacks, as the `<channel>` of `<channel>_configs`. */
 export type UnsupportedChannel = keyof typeof UNSUPPORTED_CHANNELS;

@@ -28,6 +28,7 @@ export const globalSchema = z
   .superRefine((value, ctx) => atMostOne(value, ['slack_api_url', 'slack_api_url_file', 'slack_api_url_secret'], ctx))
   .transform((value) => withoutKeys(value, GLOBAL_IGNORED));
 
+/** A validated `global` block: only the keys alertscale honours. */
 export type GlobalConfig = z.output<typeof globalSchema>;
 type ReceiverAsWritten = z.output<typeof receiverSchema>;
 

@@ -26,6 +26,7 @@ export function invalidConfig(source: string, problems: readonly ConfigProblem[]
   return new ConfigError(`${source} is not valid:\n${problems.map((problem) => `  ${problem.text}`).join('\n')}`, problems, options);
 }
 
+/** A configuration that passed validation, and what is worth saying about it. */
 export interface LoadedConfig {
   readonly config: Config;
   /** Things accepted but worth knowing: each Alertmanager key alertscale does not use, and what it does instead. */

@@ -51,9 +51,13 @@ export function splitKeyPath(text: string): KeySegment[] {
  * not `scale_configs`).
  */
 export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
-  const sharedStart = (candidate: string) => [...candidate].findIndex((char, i) => key[i] !== char);
+  const sharedStart = (candidate: string) => {
+    let length = 0;
+    while (length < candidate.length && candidate[length] === key[length]) length += 1;
+    return length;
+  };
   const ranked = allowed
-    .map((candidate) => ({ candidate, edits: distance(key, candidate), start: sharedStart(candidate) < 0 ? candidate.length : sharedStart(candidate) }))
+    .map((candidate) => ({ candidate, edits: distance(key, candidate), start: sharedStart(candidate) }))
     .sort((a, b) => a.edits - b.edits || b.start - a.start);
   const best = ranked[0];
   return best && best.edits <= Math.max(2, Math.floor(key.length / 3)) ? best.candidate : undefined;

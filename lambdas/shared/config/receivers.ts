@@ -32,13 +32,16 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const timeout = durationSchema.transform((ms) => (ms === 0 ? DEFAULT_TIMEOUT_MS : ms)).default(DEFAULT_TIMEOUT_MS);
 const httpConfig = nullMeansAbsent(httpConfigSchema);
 
+/** PagerDuty's Events API v2 endpoint, Alertmanager's default `global.pagerduty_url`. */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 /** Where Alertmanager sends Events API v1 (`service_key`) events, whatever `url` says. */
 export const PAGERDUTY_V1_EVENTS_URL = 'https://events.pagerduty.com/generic/2010-04-15/create_event.json';
 
+/** The keys of a PagerDuty Events API v2 credential, and of a v1 one; a config has at most one family. */
 export const ROUTING_KEYS = ['routing_key', 'routing_key_file', 'routing_key_secret'] as const;
 export const SERVICE_KEYS = ['service_key', 'service_key_file', 'service_key_secret'] as const;
 
+/** `pagerduty_configs[]`: a page through PagerDuty's Events API v2, or v1 with a `service_key`. */
 export const pagerdutyConfigSchema = z
   .strictObject({
     /** Events API v2 integration key. */
@@ -70,6 +73,7 @@ export const pagerdutyConfigSchema = z
   })
   .transform((value) => withoutKeys(value, PAGERDUTY_IGNORED));
 
+/** `slack_configs[]`: a message to a Slack incoming webhook. */
 export const slackConfigSchema = z
   .strictObject({
     /** The incoming webhook URL (it is its own secret). @default - global.slack_api_url* */
@@ -93,6 +97,7 @@ export const slackConfigSchema = z
   .superRefine((value, ctx) => atMostOne(value, ['api_url', 'api_url_file', 'api_url_secret'], ctx))
   .transform((value) => withoutKeys(value, SLACK_IGNORED));
 
+/** `sns_configs[]`: a message published to an SNS topic. */
 export const snsConfigSchema = z
   .strictObject({
     /** @default - the topic the stack creates */
@@ -103,6 +108,7 @@ export const snsConfigSchema = z
   })
   .transform((value) => withoutKeys(value, SNS_IGNORED));
 
+/** `webhook_configs[]`: a JSON POST to the control plane (or anything), signed when a signing key is set. */
 export const webhookConfigSchema = z
   .strictObject({
     url: z.url().optional(),
@@ -145,6 +151,7 @@ function unsupportedChannels(receiver: object): UnsupportedChannelConfigs[] {
   });
 }
 
+/** `receivers[]`: a name and its channel configs; the channels alertscale lacks are counted in `unsupported_channels`. */
 export const receiverSchema = z
   .strictObject({
     name,
