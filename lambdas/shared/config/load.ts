@@ -1,22 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, parseConfig, type LoadedConfig } from './parse';
+import { locateIn } from './positions';
 
 // Reading YAML files is kept apart from validation, so that the Lambda bundles, which get the
 // configuration embedded as JSON, need not carry a YAML parser.
 export { keyPath } from '../key-path';
-export { ConfigError, parseConfig, type LoadedConfig } from './parse';
+export { ConfigError, invalidConfig, parseConfig, type ConfigProblem, type LoadedConfig, type SourcePosition } from './parse';
 
-/** Parses YAML text and validates it; see `parseConfig`. */
+/**
+ * Parses YAML text and validates it; see `parseConfig`. Problems carry the
+ * line and column of the key they are about. Anchors, aliases and `<<`
+ * merge keys work as in Alertmanager's YAML reader.
+ */
 export function parseConfigText(text: string, source = 'configuration'): LoadedConfig {
-  let document: unknown;
-  try {
-    document = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message : String(error);
-    throw new ConfigError(`${source} is not valid YAML: ${detail}`, [detail], { cause: error });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
+  const [error] = document.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    const problem = { path: [], message: error.message, line: at?.line, column: at?.col, text: error.message };
+    throw new ConfigError(`${source} is not valid YAML: ${error.message}`, [problem], { cause: error });
   }
-  return parseConfig(document, source);
+  return parseConfig(document.toJS(), source, { locate: locateIn(document, lineCounter) });
 }
 
 /** Reads, parses and validates the configuration file at `path`. */

@@ -1,60 +1,62 @@
-import type { z } from 'zod';
 import { buildRouteTree, RouteTreeError } from '../routing/route-tree';
-import { keyPath } from '../key-path';
-import { configSchema, IGNORED_ROUTE_KEYS, type Config, type RouteConfig } from './schema';
+import { configProblem, describeIssues, inTextOrder, plainWords, splitKeyPath, type ConfigProblem, type LocateKey } from './problems';
+import { configSchema, type Config } from './schema';
+import { configWarnings } from './warnings';
 
-/** A configuration file that cannot be used; `message` names every bad key path. */
+export type { ConfigProblem, SourcePosition } from './problems';
+
+/**
+ * A configuration file that cannot be used. `message` lists every problem,
+ * one line each, indented alike; `problems` has them one by one with their
+ * key path and, when the file was YAML text, line and column.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
     message: string,
-    readonly problems: readonly string[] = [],
+    readonly problems: readonly ConfigProblem[] = [],
     options?: ErrorOptions,
   ) {
     super(message, options);
   }
 }
 
+/** A `ConfigError` for `problems`, one line each under "`source` is not valid:". */
+export function invalidConfig(source: string, problems: readonly ConfigProblem[], options?: ErrorOptions): ConfigError {
+  return new ConfigError(`${source} is not valid:\n${problems.map((problem) => `  ${problem.text}`).join('\n')}`, problems, options);
+}
+
+/** A configuration that passed validation, and what is worth saying about it. */
 export interface LoadedConfig {
   readonly config: Config;
-  /** Things that are accepted but worth knowing, such as Alertmanager-only route keys. */
+  /** Things accepted but worth knowing: each Alertmanager key alertscale does not use, and what it does instead. */
   readonly warnings: readonly string[];
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const at = keyPath(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${keyPath([...issue.path, key])}: unknown key`).join('\n');
-    }
-    return `${at || '(top level)'}: ${issue.message}`;
-  });
-}
-
-function routeWarnings(route: RouteConfig, path: string): string[] {
-  const own = IGNORED_ROUTE_KEYS.filter((key) => route[key] !== undefined).map(
-    (key) => `${path}.${key}: accepted but ignored; alertscale acts on what Alertmanager already grouped`,
-  );
-  return [...own, ...(route.routes ?? []).flatMap((child, i) => routeWarnings(child, `${path}.routes[${i}]`))];
+/** How `parseConfig` reports problems. */
+export interface ParseConfigOptions {
+  /** Places a key path in the source text, for `line`/`column` in problems. */
+  readonly locate?: LocateKey | undefined;
 }
 
 /**
  * Validates a configuration document (already parsed from YAML or JSON).
  * Throws a `ConfigError` listing every problem with its key path.
  */
-export function parseConfig(document: unknown, source = 'configuration'): LoadedConfig {
-  const result = configSchema.safeParse(document ?? {});
+export function parseConfig(document: unknown, source = 'configuration', options: ParseConfigOptions = {}): LoadedConfig {
+  const { locate } = options;
+  const words = plainWords();
+  const result = configSchema.safeParse(document ?? {}, { error: words.errorMap });
   if (!result.success) {
-    const problems = describeIssues(result.error.issues);
-    throw new ConfigError(`${source} is not valid:\n  ${problems.join('\n  ')}`, problems, { cause: result.error });
+    throw invalidConfig(source, inTextOrder(describeIssues(result.error.issues, words.allowedKeys, locate)), { cause: result.error });
   }
   try {
     // What Alertmanager refuses at load and a schema cannot see: matchers on the root, bad regexes, …
     buildRouteTree(result.data.route);
   } catch (error) {
     if (!(error instanceof RouteTreeError)) throw error;
-    const problem = error.message.startsWith(`${error.path}:`) ? error.message : `${error.path}: ${error.message}`;
-    throw new ConfigError(`${source} is not valid:\n  ${problem}`, [problem], { cause: error });
+    const message = error.message.startsWith(`${error.path}: `) ? error.message.slice(error.path.length + 2) : error.message;
+    throw invalidConfig(source, [configProblem(splitKeyPath(error.path), message, locate)], { cause: error });
   }
-  return { config: result.data, warnings: routeWarnings(result.data.route, 'route') };
+  return { config: result.data, warnings: configWarnings(document) };
 }

@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { parseMatchers } from '../routing/matchers';
 import { durationSchema } from './duration';
+import { list, map, nullMeansEmpty } from './empty';
+import { receiverSchema } from './receivers';
 import { checkTimeIntervalNames, mergeTimeIntervals, namedTimeIntervalListSchema } from './time-intervals';
+import { alertmanagerTopLevelShape, withAlertmanagerKeysResolved } from './top-level';
 
 /**
  * The alertscale configuration file, as one zod schema: used by `cdk synth`,
  * by local mode at start-up and by `alertscale check`. Unknown keys are
- * errors; Alertmanager's own route keys that mean nothing here yet are
- * accepted with a warning (see `IGNORED_ROUTE_KEYS`), so that a real
- * alertmanager.yml route tree can be pasted in as it is.
+ * errors; every key of an alertmanager.yml is accepted — honoured, or
+ * ignored with a warning (route keys in `IGNORED_ROUTE_KEYS`, the rest in
+ * `alertmanager-keys.ts`) — so that a whole alertmanager.yml can be pasted
+ * in as it is. Receivers and their channels are in `receivers.ts`.
  */
 
 const name = z.string().min(1, { message: 'must not be empty' });
@@ -55,11 +59,11 @@ const intervalNames = z
 export const routeSchema: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
   z.strictObject({
     receiver: name.optional(),
-    matchers: z.array(matcherString).optional(),
-    match: z.record(z.string(), z.string()).optional(),
-    match_re: z.record(z.string(), z.string()).optional(),
+    matchers: list(matcherString).optional(),
+    match: map(z.string()).optional(),
+    match_re: map(z.string()).optional(),
     continue: z.boolean().default(false),
-    routes: z.array(routeSchema).optional(),
+    routes: list(routeSchema).optional(),
     group_by: z.unknown().optional(),
     group_wait: z.unknown().optional(),
     group_interval: z.unknown().optional(),
@@ -68,116 +72,6 @@ export const routeSchema: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
     active_time_intervals: intervalNames,
   }),
 );
-
-const sendResolved = (fallback: boolean) => z.boolean().default(fallback);
-
-/**
- * A secret given one of three ways, as Alertmanager has them plus one: inline
- * (`<key>`), from a file (`<key>_file`), or by Secrets Manager name on AWS
- * (`<key>_secret`). At most one may be set.
- */
-function oneSource<Shape extends z.ZodRawShape>(key: string, shape: Shape, required: boolean) {
-  const keys = [key, `${key}_file`, `${key}_secret`];
-  return z.strictObject(shape).superRefine((value, ctx) => {
-    const given = keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-    if (given.length > 1) {
-      ctx.addIssue({ code: 'custom', message: `set only one of ${keys.join(', ')}; got ${given.join(' and ')}` });
-    } else if (required && given.length === 0) {
-      ctx.addIssue({ code: 'custom', message: `set one of ${keys.join(', ')}` });
-    }
-  });
-}
-
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
-
-export const pagerdutyConfigSchema = oneSource(
-  'routing_key',
-  {
-    routing_key: z.string().min(1).optional(),
-    routing_key_file: z.string().min(1).optional(),
-    routing_key_secret: z.string().min(1).optional(),
-    url: z.url().default(PAGERDUTY_EVENTS_URL),
-    send_resolved: sendResolved(true),
-    /** Used when the alert has no recognised `severity` label. */
-    severity: z.enum(['critical', 'error', 'warning', 'info']).default('error'),
-    client: z.string().default('alertscale'),
-    client_url: z.string().optional(),
-    timeout: durationSchema.default(10_000),
-  },
-  false,
-);
-
-export const slackConfigSchema = oneSource(
-  'api_url',
-  {
-    api_url: z.url().optional(),
-    api_url_file: z.string().min(1).optional(),
-    api_url_secret: z.string().min(1).optional(),
-    channel: z.string().optional(),
-    send_resolved: sendResolved(false),
-    /** Alerts listed in one message before "and N more". */
-    max_alerts: z.number().int().positive().default(10),
-    timeout: durationSchema.default(10_000),
-  },
-  false,
-);
-
-export const snsConfigSchema = z.strictObject({
-  /** @default - the topic the stack creates */
-  topic_arn: z.string().optional(),
-  subject: z.string().optional(),
-  send_resolved: sendResolved(true),
-});
-
-export const webhookConfigSchema = oneSource(
-  'signing_key',
-  {
-    url: z.url(),
-    signing_key: z.string().min(1).optional(),
-    signing_key_file: z.string().min(1).optional(),
-    signing_key_secret: z.string().min(1).optional(),
-    send_resolved: sendResolved(true),
-    /** Alerts listed in one request; 0 means all, as in Alertmanager. */
-    max_alerts: z.number().int().nonnegative().default(0),
-    timeout: durationSchema.default(10_000),
-  },
-  false,
-);
-
-export const scaleConfigSchema = z
-  .strictObject({
-    node_group: name.optional(),
-    node_group_label: name.optional(),
-    change: z.number().int().refine((n) => n !== 0, { message: 'must not be 0' }).optional(),
-    set: z.number().int().nonnegative().optional(),
-    /** Which alert status acts: scale up on firing, scale down on resolve, … */
-    on: z.enum(['firing', 'resolved']).default('firing'),
-    cooldown: durationSchema.default(300_000),
-    dry_run: z.boolean().optional(),
-    /** Page `escalate_to` when the alert still fires this long after the group hit its max, or scaling failed. */
-    escalate_after: durationSchema.optional(),
-    escalate_to: name.optional(),
-  })
-  .superRefine((value, ctx) => {
-    if ((value.node_group === undefined) === (value.node_group_label === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'set exactly one of node_group and node_group_label' });
-    }
-    if ((value.change === undefined) === (value.set === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'set exactly one of change and set' });
-    }
-    if ((value.escalate_after === undefined) !== (value.escalate_to === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'escalate_after and escalate_to go together' });
-    }
-  });
-
-export const receiverSchema = z.strictObject({
-  name,
-  scale_configs: z.array(scaleConfigSchema).default([]),
-  pagerduty_configs: z.array(pagerdutyConfigSchema).default([]),
-  slack_configs: z.array(slackConfigSchema).default([]),
-  sns_configs: z.array(snsConfigSchema).default([]),
-  webhook_configs: z.array(webhookConfigSchema).default([]),
-});
 
 export const rateLimitSchema = z.strictObject({
   window: durationSchema,
@@ -190,9 +84,9 @@ export const nodeGroupSchema = z
     asg_name: name,
     min: z.number().int().nonnegative(),
     max: z.number().int().nonnegative(),
-    fallback: z.array(name).default([]),
+    fallback: list(name).default([]),
     /** Caps on scaling actions over sliding windows, besides cooldowns. */
-    rate_limits: z.array(rateLimitSchema).default([
+    rate_limits: list(rateLimitSchema).default([
       { window: 3_600_000, max_actions: 3 },
       { window: 86_400_000, max_actions: 10 },
     ]),
@@ -231,13 +125,14 @@ export const settingsSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    settings: settingsSchema.default({ dry_run: false, decision_ttl: 30 * 86_400_000, max_action_age: 600_000 }),
-    node_groups: z.array(nodeGroupSchema).default([]),
+    ...alertmanagerTopLevelShape,
+    settings: nullMeansEmpty(settingsSchema, () => ({})).default({ dry_run: false, decision_ttl: 30 * 86_400_000, max_action_age: 600_000 }),
+    node_groups: list(nodeGroupSchema).default([]),
     route: routeSchema.refine((route) => route.receiver !== undefined, {
       message: 'the root route needs a receiver',
       path: ['receiver'],
     }),
-    receivers: z.array(receiverSchema).min(1, { message: 'define at least one receiver' }),
+    receivers: nullMeansEmpty(z.array(receiverSchema).min(1, { message: 'define at least one receiver' }), () => []),
     time_intervals: namedTimeIntervalListSchema('time interval'),
     mute_time_intervals: namedTimeIntervalListSchema('mute time interval'),
   })
@@ -283,7 +178,9 @@ export const configSchema = z
       }),
     );
   })
-  .transform(mergeTimeIntervals);
+  // Last, so that the checks above see the configuration as written, and readers see one list of
+  // time intervals and the receivers with global's defaults applied.
+  .transform((config) => withAlertmanagerKeysResolved(mergeTimeIntervals(config)));
 
 /** A validated configuration; `time_intervals` holds the parsed entries of both top-level interval lists. */
 export type Config = z.infer<typeof configSchema>;
@@ -294,3 +191,5 @@ export type PagerdutyConfig = ReceiverConfig['pagerduty_configs'][number];
 export type SlackConfig = ReceiverConfig['slack_configs'][number];
 export type SnsConfig = ReceiverConfig['sns_configs'][number];
 export type WebhookConfig = ReceiverConfig['webhook_configs'][number];
+export type { HttpClientConfig } from './http-config';
+export type { UnsupportedChannelConfigs } from './receivers';
