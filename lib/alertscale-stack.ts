@@ -162,9 +162,9 @@ export class AlertscaleStack extends Stack {
       maxBatchingWindow: Duration.seconds(1),
     });
     this.alertsRule = new events.Rule(this, 'AlertsRule', {
-      description: 'alertscale: Alertmanager Alert → the router',
+      description: 'alertscale: Alertmanager Notification → the router',
       eventBus: bus,
-      eventPattern: toEventPattern(patterns.alerts),
+      eventPattern: toEventPattern(patterns.notifications),
       targets: [queueTarget(this.alertQueue.queue, this.eventTargetDeadLetterQueue.queue)],
     });
 

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
 import { lowerCaseHeaders } from '../adapters/http/api-gateway';
 import { powertoolsLog } from '../adapters/powertools/log';
+import { powertoolsMetrics } from '../adapters/powertools/metrics';
 import { SecretsManagerSecretResolver, secretToken } from '../adapters/secrets-manager/secret-resolver';
 import { Env, readEnv } from '../shared/env';
 import { systemClock } from '../shared/clock';
@@ -15,6 +16,7 @@ const ingest = createIngest({
   bus: new EventBridgeBus(new EventBridgeClient({}), env[Env.EventBusName]),
   token: secretToken(new SecretsManagerSecretResolver(new SecretsManagerClient({})), env[Env.WebhookTokenSecretArn]),
   log: powertoolsLog('alertscale-ingest'),
+  metrics: powertoolsMetrics('alertscale-ingest'),
   clock: systemClock,
 });
 

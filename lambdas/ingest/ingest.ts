@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { alertFingerprint, webhookSchema, type Webhook } from '../shared/alertmanager';
 import { keyPath } from '../shared/key-path';
-import { DetailType, type AlertEvent, type BusEvent } from '../shared/events';
+import { DetailType, EVENT_SOURCE, type BusEvent, type NotificationEvent } from '../shared/events';
 import type { Clock } from '../shared/clock';
+import { METRIC, type Metrics } from '../shared/metrics';
 import type { EventBus } from '../shared/publish';
 import type { Log } from '../shared/log';
-import { EventTooLargeError, publishAll, type PublishOptions } from '../shared/publish';
+import { entrySize, EventTooLargeError, MAX_PUT_BYTES, publishAll, type PublishOptions } from '../shared/publish';
 import { authenticate } from './auth';
 
 /** An HTTP request as the ingest use case sees it; header names in lower case. */
@@ -27,6 +28,8 @@ export interface IngestDeps {
   readonly token: () => Promise<string | undefined>;
   readonly log: Log;
   readonly clock: Clock;
+  /** @default - no metrics */
+  readonly metrics?: Metrics;
   /** @default 4 MiB - under Lambda's 6 MB synchronous payload limit */
   readonly maxBodyBytes?: number;
   readonly publish?: PublishOptions;
@@ -55,22 +58,56 @@ const json = (statusCode: number, body: unknown): IngestResponse => ({
   body: JSON.stringify(body),
 });
 
-/** Turns one accepted notification into one `Alertmanager Alert` event per alert. */
-export function alertEvents(webhook: Webhook, receivedAt: string, notificationId: string): BusEvent<AlertEvent>[] {
-  const { alerts, ...group } = webhook;
-  return alerts.map((alert) => ({
-    detailType: DetailType.Alert,
-    detail: {
-      alert: { ...alert, fingerprint: alertFingerprint(alert) },
-      group: { ...group, size: alerts.length, notificationId },
-      receivedAt,
-    },
-  }));
+/** An alert alone is larger than the bus takes: no split can carry it. */
+export class AlertTooLargeError extends Error {
+  override readonly name = 'AlertTooLargeError';
+  constructor(
+    readonly index: number,
+    readonly bytes: number,
+  ) {
+    super(`alerts[${index}] alone makes an event of ${bytes} bytes; EventBridge accepts at most ${MAX_PUT_BYTES} bytes per event`);
+  }
+}
+
+const notificationEvent = (detail: NotificationEvent): BusEvent<NotificationEvent> => ({ detailType: DetailType.Notification, detail });
+
+/**
+ * Turns one accepted notification into its `Alertmanager Notification`
+ * event: the notification as sent, every fingerprint filled in. Only when
+ * that event is past the bus's size limit are its alerts split into parts
+ * (`part` of `parts`), each as large as fits; together they hold every alert
+ * once. Throws `AlertTooLargeError` when one alert alone does not fit.
+ */
+export function notificationEvents(webhook: Webhook, receivedAt: string, notificationId: string, maxBytes = MAX_PUT_BYTES): BusEvent<NotificationEvent>[] {
+  const { alerts, ...notification } = webhook;
+  const base = { ...notification, notificationId, receivedAt, size: alerts.length };
+  const filled = alerts.map((alert) => ({ ...alert, fingerprint: alertFingerprint(alert) }));
+  const whole = notificationEvent({ ...base, alerts: filled, part: 1, parts: 1 });
+  if (entrySize(whole, EVENT_SOURCE) <= maxBytes) return [whole];
+  // Sizes add up: the event without alerts, plus each alert and its comma (and room for larger part numbers).
+  const empty = entrySize(notificationEvent({ ...base, alerts: [], part: 1, parts: 1 }), EVENT_SOURCE) + 16;
+  const chunks: (typeof filled)[] = [];
+  let current: typeof filled = [];
+  let bytes = empty;
+  for (const [index, alert] of filled.entries()) {
+    const size = Buffer.byteLength(JSON.stringify(alert)) + 1;
+    if (empty + size > maxBytes) throw new AlertTooLargeError(index, empty + size);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = empty;
+    }
+    current.push(alert);
+    bytes += size;
+  }
+  chunks.push(current);
+  return chunks.map((chunk, i) => notificationEvent({ ...base, alerts: chunk, part: i + 1, parts: chunks.length }));
 }
 
 /**
- * The ingest use case: authenticate, bound, validate, and put one event per
- * alert on the bus. Answers 2xx only once every event is on the bus; a
+ * The ingest use case: authenticate, bound, validate, and put the
+ * notification on the bus as one event (parts only past the size limit).
+ * Answers 2xx only once every part is on the bus; a
  * transient failure answers 5xx, never 4xx, because Alertmanager drops a
  * notification for good on any 4xx and retries only 5xx.
  */
@@ -92,6 +129,7 @@ export function createIngest(deps: IngestDeps) {
       return json(413, { error: `body is ${body.byteLength} bytes; the limit is ${maxBodyBytes}` });
     }
 
+    if (body.byteLength === 0) return json(400, { error: 'body is empty; Alertmanager sends a JSON notification (webhook version 4)' });
     let document: unknown;
     try {
       document = JSON.parse(body.toString('utf8'));
@@ -109,22 +147,21 @@ export function createIngest(deps: IngestDeps) {
     }
 
     const notificationId = randomUUID();
-    const events = alertEvents(parsed.data, deps.clock().toISOString(), notificationId);
+    const alerts = parsed.data.alerts.length;
+    let events: BusEvent<NotificationEvent>[];
     try {
+      events = notificationEvents(parsed.data, deps.clock().toISOString(), notificationId);
       await publishAll(deps.bus, events, { log: deps.log, ...deps.publish });
     } catch (error) {
-      if (error instanceof EventTooLargeError) {
-        return json(413, { error: `alerts[${error.index}] is too large for the event bus: ${error.message}` });
+      if (error instanceof AlertTooLargeError || error instanceof EventTooLargeError) {
+        return json(413, { error: `${error instanceof AlertTooLargeError ? `alerts[${error.index}]` : 'the notification'} is too large for the event bus: ${error.message}` });
       }
-      deps.log.error('could not put every alert on the bus; answering 5xx so Alertmanager retries', {
-        error: (error as Error).message,
-        notificationId,
-        alerts: events.length,
-      });
-      return json(503, { error: 'could not put every alert on the event bus; retry' });
+      deps.log.error('could not put the notification on the bus; answering 5xx so Alertmanager retries', { error: (error as Error).message, notificationId, alerts });
+      return json(503, { error: 'could not put the notification on the event bus; retry' });
     }
-    deps.log.info('accepted notification', { notificationId, receiver: parsed.data.receiver, alerts: events.length });
-    return json(200, { accepted: events.length, notificationId });
+    deps.metrics?.count(METRIC.NotificationsAccepted, 1);
+    deps.log.info('accepted notification', { notificationId, receiver: parsed.data.receiver, groupKey: parsed.data.groupKey, alerts, parts: events.length });
+    return json(200, { accepted: alerts, notificationId, parts: events.length });
   }
 
   return async function ingest(request: IngestRequest): Promise<IngestResponse> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LocalServerOptions } from './http-server';
+import { EVENTS_KEPT } from './event-log';
 import type { LocalPipeline } from './pipeline';
 
 /** A control request whose body is not what the route takes; answered 400 with the reason. */
@@ -55,6 +56,11 @@ export function controlRoutes(pipeline: LocalPipeline): NonNullable<LocalServerO
       return { nodeGroup, refuse };
     },
     'GET /api/dlq': () => pipeline.deadLetters(),
+    'GET /api/events': ({ url }) => {
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      if (!Number.isInteger(limit) || limit < 1 || limit > EVENTS_KEPT) throw new BadControlRequestError(`limit must be an integer from 1 to ${EVENTS_KEPT}`);
+      return pipeline.events.newest(limit, url.searchParams.get('detail_type') ?? undefined);
+    },
     'POST /api/dlq/redrive': ({ body }) => {
       const filter = parseBody(redriveSchema, body);
       if (filter.queue !== undefined && !pipeline.queues.some((q) => q.name === filter.queue)) {

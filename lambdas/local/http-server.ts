@@ -13,7 +13,10 @@ export class LocalStartError extends Error {
 
 export interface LocalServerOptions {
   readonly pipeline: LocalPipeline;
+  /** The webhook token (what the pipeline's ingest checks); the reads and control routes take it too unless `apiToken` is set. */
   readonly token: string | undefined;
+  /** The token of the `/api/*` reads and control routes (operators). @default - the webhook token */
+  readonly apiToken?: string | undefined;
   readonly log: Log;
   /** @default 8080 */
   readonly port?: number;
@@ -65,16 +68,17 @@ function send(response: ServerResponse, statusCode: number, body: unknown, heade
 }
 
 /**
- * The HTTP surface of local mode (DESIGN.md): the webhook, `GET /healthz`,
- * and the `/api/*` reads, all but `/healthz` behind the webhook token.
+ * The HTTP surface of local mode: the webhook, `GET /healthz`, `GET /metrics`,
+ * and the `/api/*` reads and control routes, all but `/healthz` and `/metrics` behind a token.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { pipeline, log } = options;
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const apiToken = options.apiToken || options.token;
 
   // The same two reads the AWS api function serves, behind the same token.
   const reads = createReadApi({
-    token: async () => options.token,
+    token: async () => apiToken,
     listDecisions: (limit) => pipeline.decisions.listRecent(limit),
     nodeGroups: () => pipeline.nodeGroups(),
     log,
@@ -84,6 +88,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const url = new URL(request.url ?? '/', 'http://local');
     const route = `${request.method} ${url.pathname}`;
     if (route === 'GET /healthz') return send(response, 200, { status: 'ok' });
+    // Like Alertmanager's own /metrics: no token, so a Prometheus can scrape it as it is.
+    if (route === 'GET /metrics') {
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return response.end(await pipeline.metrics.text());
+    }
+    if (url.pathname === '/alertmanager' && request.method !== 'POST') {
+      return send(response, 405, { error: `${request.method} is not allowed on /alertmanager; Alertmanager POSTs its notifications here` }, { allow: 'POST' });
+    }
 
     let body: string;
     try {
@@ -102,7 +114,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const read = await reads({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers });
     if (read) return send(response, read.statusCode, read.body, read.headers);
 
-    const auth = authenticateWithToken(headers.authorization, options.token);
+    const auth = authenticateWithToken(headers.authorization, apiToken);
     if (!auth.ok) return send(response, 401, { error: auth.reason });
 
     const extra = options.routes?.[route];

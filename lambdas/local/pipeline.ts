@@ -7,6 +7,8 @@ import { createIngest } from '../ingest/ingest';
 import { localNotifier } from '../notifier/local';
 import { localRouter } from '../router/local';
 import { localScaler, nodeGroupsView, type LocalScaler, type NodeGroupView } from '../scaler/local';
+import { EventLog } from './event-log';
+import { PrometheusRegistry } from './prometheus';
 import type { LocalStageWiring } from './stage-wiring';
 import type { Config } from '../shared/config/schema';
 import { patterns } from '../shared/events';
@@ -54,6 +56,10 @@ export interface LocalPipeline {
   readonly queues: readonly LocalQueue[];
   /** The scaler with its simulated node groups and kill switch. */
   readonly scaling: LocalScaler;
+  /** The newest bus events: what an EventBridge subscriber would have received. */
+  readonly events: EventLog;
+  /** The stages' counters and the queue and node-group gauges, for `GET /metrics`. */
+  readonly metrics: PrometheusRegistry;
   /** `GET /api/node-groups`: each configured group with its simulated size and last action. */
   nodeGroups(): Promise<NodeGroupView[]>;
   /** Every message parked after its retries, across queues. */
@@ -86,6 +92,18 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const dynamo = options.dynamo ?? (await startEmbeddedDynamo({ path: dataDir }));
   const decisions = new DynamoDecisionStore(dynamo.client, dynamo.tableName, clock);
   const bus = new LocalEventBus();
+  const events = new EventLog(bus);
+  const queuesByName = new Map<string, LocalQueue>();
+  let scaling: LocalScaler | undefined;
+  const metrics = new PrometheusRegistry([
+    {
+      name: 'alertscale_node_group_desired',
+      help: 'Desired capacity of each simulated node group.',
+      samples: async () => (scaling?.nodeGroups.snapshot() ?? []).map((group) => ({ labels: { node_group: group.nodeGroup }, value: group.desired })),
+    },
+    { name: 'alertscale_queue_depth', help: 'Messages waiting or in flight, per queue.', samples: async () => [...queuesByName.values()].map((q) => ({ labels: { queue: q.name }, value: q.depth })) },
+    { name: 'alertscale_dead_letters', help: 'Messages parked after their retries, per queue.', samples: async () => [...queuesByName.values()].map((q) => ({ labels: { queue: q.name }, value: q.deadLetters.length })) },
+  ]);
   const queueLog = options.log('queue');
   const journals: QueueJournal[] = [];
   const durability = (name: string) => {
@@ -95,7 +113,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     return { journal };
   };
   // Each stage's failure hook tells its queue why a record failed: the reason `GET /api/dlq` shows.
-  const queuesByName = new Map<string, LocalQueue>();
   const wiring = (component: string, queue: string): LocalStageWiring => ({
     config,
     dynamodb: dynamo.client,
@@ -104,6 +121,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     bus,
     log: options.log(component),
     clock,
+    metrics,
     onFailure: (failure) => queuesByName.get(queue)?.noteFailure(failure),
   });
 
@@ -113,15 +131,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     consumer: localRouter({ ...wiring('router', 'alertscale-alerts'), decisions }).consumer,
     ...durability('alertscale-alerts'),
   });
-  bus.addRule({ name: 'Alerts', pattern: patterns.alerts, target: (event) => routerQueue.send(envelopeBody(event)) });
+  bus.addRule({ name: 'Notifications', pattern: patterns.notifications, target: (event) => routerQueue.send(envelopeBody(event)) });
 
   // As on AWS: one FIFO queue, one rule per node group whose target sets that group as the message group.
-  const scaling = localScaler(wiring('scaler', 'alertscale-scale.fifo'));
+  const scaler = localScaler(wiring('scaler', 'alertscale-scale.fifo'));
+  scaling = scaler;
   const scaleQueue = new LocalQueue({
     name: 'alertscale-scale.fifo',
     fifo: true,
     log: queueLog,
-    consumer: scaling.consumer,
+    consumer: scaler.consumer,
     ...durability('alertscale-scale.fifo'),
   });
   for (const group of config.node_groups) {
@@ -129,12 +148,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   }
   bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(envelopeBody(event), 'launch-unsuccessful') });
 
-  // A batching window lets the alerts of one Alertmanager group reach the notifier together (one Slack message).
   const notifyQueue = new LocalQueue({
     name: 'alertscale-notify',
     log: queueLog,
-    batchSize: 100,
-    batchWindowMs: 200,
     consumer: localNotifier(wiring('notifier', 'alertscale-notify')).consumer,
     ...durability('alertscale-notify'),
   });
@@ -145,7 +161,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   // Every queue and rule exists now: what the journals held when the process last stopped can run.
   queues.forEach((queue) => queue.start());
 
-  const ingest = createIngest({ bus, token: async () => options.token, log: options.log('ingest'), clock });
+  const ingest = createIngest({ bus, token: async () => options.token, log: options.log('ingest'), clock, metrics });
 
   const idle = async () => {
     // A queue may feed another: drain until all are empty at once.
@@ -159,8 +175,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     decisions,
     ingest,
     queues,
-    scaling,
-    nodeGroups: () => nodeGroupsView(config, scaling.state, scaling.nodeGroups, clock),
+    scaling: scaler,
+    events,
+    metrics,
+    nodeGroups: () => nodeGroupsView(config, scaler.state, scaler.nodeGroups, clock),
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
     redrive: (filter = {}) => {
       const byQueue: Record<string, number> = {};

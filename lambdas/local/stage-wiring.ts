@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock';
 import type { Config } from '../shared/config/schema';
 import type { ActionRecorder } from '../shared/decisions';
 import type { Log } from '../shared/log';
+import type { Metrics } from '../shared/metrics';
 import type { EventBus } from '../shared/publish';
 
 /**
@@ -21,5 +22,6 @@ export interface LocalStageWiring {
   readonly bus: EventBus;
   readonly log: Log;
   readonly clock?: Clock;
+  readonly metrics?: Metrics;
   readonly onFailure?: (failure: RecordFailure) => void;
 }

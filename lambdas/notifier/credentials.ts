@@ -30,14 +30,38 @@ export async function resolveCredential(source: CredentialSource, secrets: Secre
   return undefined;
 }
 
+/** Why a send cannot use its credentials: the outcome to report, and (when it is skipped) what to say on the console. */
+export interface CredentialFailure {
+  readonly outcome: Omit<SendOutcome, 'dedupKey'>;
+  readonly unsent?: string;
+}
+
 /** A credential in hand, or the outcome to report because there is none (`skipped`) or it cannot be read (`failed`). */
-export type CredentialResult = { readonly value: string | undefined } | { readonly outcome: Omit<SendOutcome, 'dedupKey'>; readonly unsent?: string };
+export type CredentialResult = { readonly value: string | undefined } | CredentialFailure;
+
+const skippedFor = (reason: string): CredentialFailure => ({ outcome: { outcome: 'skipped', transient: false, reason, attempts: 0 }, unsent: reason });
+
+/**
+ * Runs `read` (credential reads) and says what its known failures mean: no
+ * secret store (local mode) skips the send (`unsent` says why, for the
+ * console); a secret that cannot be read now is a transient failure; an
+ * unreadable file a permanent one. Anything else is thrown on.
+ */
+export async function readingCredentials<T>(read: () => Promise<T>): Promise<{ readonly value: T } | CredentialFailure> {
+  try {
+    return { value: await read() };
+  } catch (error) {
+    if (error instanceof SecretUnavailableError) return skippedFor('no local secret');
+    if (error instanceof SecretResolutionError) return { outcome: { outcome: 'failed', transient: true, reason: error.message, attempts: 0 } };
+    if (error instanceof CredentialFileError) return { outcome: { outcome: 'failed', transient: false, reason: error.message, attempts: 0 } };
+    throw error;
+  }
+}
 
 /**
  * Resolves a channel's credential and says what a missing or unreadable one
- * means: none configured where one is required, or no secret store (local
- * mode), skips the send (`unsent` says why, for the console); a secret that
- * cannot be read now is a transient failure; an unreadable file a permanent one.
+ * means: none configured where one is required skips the send, like no
+ * secret store; otherwise as `readingCredentials`.
  */
 export async function channelCredential(
   source: CredentialSource,
@@ -45,16 +69,7 @@ export async function channelCredential(
   secrets: SecretResolver,
   readFile: (path: string) => Promise<string>,
 ): Promise<CredentialResult> {
-  try {
-    const value = await resolveCredential(source, secrets, readFile);
-    if (value === undefined && need.required) {
-      return { outcome: { outcome: 'skipped', transient: false, reason: `no ${need.what} configured`, attempts: 0 }, unsent: `no ${need.what} configured` };
-    }
-    return { value };
-  } catch (error) {
-    if (error instanceof SecretUnavailableError) return { outcome: { outcome: 'skipped', transient: false, reason: 'no local secret', attempts: 0 }, unsent: 'no local secret' };
-    if (error instanceof SecretResolutionError) return { outcome: { outcome: 'failed', transient: true, reason: error.message, attempts: 0 } };
-    if (error instanceof CredentialFileError) return { outcome: { outcome: 'failed', transient: false, reason: error.message, attempts: 0 } };
-    throw error;
-  }
+  const resolved = await readingCredentials(() => resolveCredential(source, secrets, readFile));
+  if ('value' in resolved && resolved.value === undefined && need.required) return skippedFor(`no ${need.what} configured`);
+  return resolved;
 }

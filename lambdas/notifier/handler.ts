@@ -6,6 +6,7 @@ import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
 import { DynamoSendStore } from '../adapters/dynamodb/send-store';
 import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
 import { powertoolsLog } from '../adapters/powertools/log';
+import { powertoolsMetrics } from '../adapters/powertools/metrics';
 import { SecretsManagerSecretResolver } from '../adapters/secrets-manager/secret-resolver';
 import { AwsSnsPublisher } from '../adapters/sns/sns-publisher';
 import { embeddedConfig, Env, readEnv } from '../shared/env';
@@ -27,6 +28,7 @@ const notifier = createNotifier({
   sns: new AwsSnsPublisher(new SNSClient({})),
   snsTopicArn: env[Env.SnsTopicArn],
   log,
+  metrics: powertoolsMetrics('alertscale-notifier'),
 });
 
 /** SQS (Notify Requested) → PagerDuty, Slack, SNS and control-plane webhooks; partial batch failures reported. */

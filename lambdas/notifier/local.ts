@@ -6,10 +6,12 @@ import { notifierConsumer } from './consumer';
 import { createNotifier, type NotifierDeps } from './notifier';
 
 /**
- * The notifier's collaborators in local mode: channels given inline or in a
- * `_file` (`routing_key`, `api_url`, `url`, …) send for real with global fetch;
- * `*_secret` channels and SNS have nothing to send with, so their message is
- * written to the log and the decision records them as `skipped`.
+ * The notifier's collaborators in local mode: channels whose credentials are
+ * given inline or in a `_file` (`routing_key`, `api_url`, `url`,
+ * `http_config`'s, …) send for real, with global fetch (node:https for a
+ * config with `tls_config`); a channel that names any `*_secret`, and SNS,
+ * have nothing to send with, so their message is written to the log and the
+ * decision records them as `skipped`.
  */
 export function localNotifierDeps(options: LocalStageWiring): NotifierDeps {
   return {
@@ -21,6 +23,7 @@ export function localNotifierDeps(options: LocalStageWiring): NotifierDeps {
     sns: new LoggingSnsPublisher(options.log),
     log: options.log,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
 }
 

@@ -1,24 +1,28 @@
 import { readFile as readFileFromDisk } from 'node:fs/promises';
-import { DEFAULT_RETRY, type HttpPostContext, type RetrySettings } from '../adapters/http/http-post';
+import { DEFAULT_RETRY, type HttpPostContext, type PostFetch, type RetrySettings } from '../adapters/http/http-post';
+import { tlsFetch as nodeTlsFetch, type TlsSettings } from '../adapters/http/tls-fetch';
 import { sleep as defaultSleep } from '../shared/backoff';
-import { channelConfig, credentialSource, type ChannelConfig, type NotifyChannel } from '../shared/channels';
+import { channelConfig, type ChannelConfig, type NotifyChannel } from '../shared/channels';
 import { systemClock, type Clock } from '../shared/clock';
 import type { Config } from '../shared/config/schema';
 import type { ActionRecorder } from '../shared/decisions';
 import type { NotifyRequested } from '../shared/events';
 import type { Log } from '../shared/log';
+import type { Metrics } from '../shared/metrics';
 import type { EventBus } from '../shared/publish';
 import { SENDERS } from './channels';
 import type { ChannelSender, SendContext, SendOutcome } from './channels/sender';
-import { channelCredential } from './credentials';
 import type { SecretResolver, SendStore, SnsPublisher } from './ports';
 import { plainTextNotification } from './render';
-import { reportUnit, type RequestResult, type SendReporter } from './reporting';
-import { keyOfRequest, limiter, sendUnits, type SendUnit } from './send-units';
+import { recordUnit, reportRequests, type ItemResult, type SendReporter } from './reporting';
+import { itemsOf, type NotifyItem } from './items';
+import { keyOfRequest, limiter, requestKey, sendUnits, type SendUnit } from './send-units';
+import { sendSettings } from './send-settings';
 
 export type { RetrySettings } from '../adapters/http/http-post';
 export { verifyWebhookSignature } from './channels/webhook';
-export { DeliveryFailedError } from './reporting';
+import { DeliveryFailedError } from './reporting';
+export { DeliveryFailedError };
 
 /**
  * Everything the notifier talks to. The Lambda handler wires AWS adapters;
@@ -43,7 +47,9 @@ export interface NotifierDeps {
   /** @default - the system clock */
   readonly clock?: Clock;
   /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: PostFetch;
+  /** The `fetch` for a config with `http_config.tls_config`. @default - `tlsFetch`, on node:https */
+  readonly tlsFetch?: (tls: TlsSettings) => PostFetch;
   /** @default DEFAULT_RETRY */
   readonly retry?: Partial<RetrySettings>;
   /** @default - setTimeout */
@@ -56,18 +62,28 @@ export interface NotifierDeps {
   readonly concurrency?: number;
   /** Time kept free before the Lambda's timeout: no retry starts inside it. @default 5000 */
   readonly deadlineMarginMs?: number;
+  /** @default - none */
+  readonly metrics?: Metrics;
 }
 
 /** The notifier use case. */
 export interface Notifier {
   /**
-   * Sends a batch of `Notify Requested`: the alerts of one group notification
-   * in the batch go out as one message (one per alert for PagerDuty). Resolves
-   * to each request's error by `keyOfRequest` (`undefined`: done), so the
-   * caller can fail exactly the records to retry.
+   * Sends a batch of `Notify Requested`: each request's alerts go out as one
+   * message (one per alert for PagerDuty). Resolves to each request's error,
+   * in the order of `requests` (`undefined`: done), so the caller can fail
+   * exactly the records to retry. By position, not by `actionId`: the parts
+   * of a request split past the bus's size limit share it, and each part
+   * succeeds or fails on its own.
    */
-  notify(requests: readonly NotifyRequested[], options?: { readonly remainingTimeMs?: number | undefined }): Promise<ReadonlyMap<string, Error | undefined>>;
+  notify(requests: readonly NotifyRequested[], options?: { readonly remainingTimeMs?: number | undefined }): Promise<readonly (Error | undefined)[]>;
 }
+
+/** One part of one request: a request delivered twice in a batch is one part; the parts of a split request share its `actionId`. */
+const partKey = (request: NotifyRequested): string => `${request.actionId}#${request.part}`;
+
+/** An error that is not a send's transient failure: the item's outcome could not be recorded. */
+const isRecordError = (error: Error | undefined) => error !== undefined && !(error instanceof DeliveryFailedError);
 
 const skipped = (reason: string, dedupKey: string): SendOutcome => ({ outcome: 'skipped', transient: false, reason, attempts: 0, dedupKey });
 
@@ -89,34 +105,33 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const sleep = deps.sleep ?? defaultSleep;
   const readFile = deps.readFile ?? ((path: string) => readFileFromDisk(path, 'utf8'));
   const { log } = deps;
-  const reporter: SendReporter = { sends: deps.sends, decisions: deps.decisions, bus: deps.bus, log, clock, sleep, ttlMs: deps.config.settings.decision_ttl };
+  const reporter: SendReporter = { sends: deps.sends, decisions: deps.decisions, bus: deps.bus, log, clock, sleep, metrics: deps.metrics, ttlMs: deps.config.settings.decision_ttl };
 
   /** Says in the log what a channel that cannot send would have said: local mode's console output. */
-  function logUnsent(unit: SendUnit, requests: readonly NotifyRequested[], reason: string): void {
+  function logUnsent(unit: SendUnit, requests: readonly NotifyItem[], reason: string): void {
     const { subject, body } = plainTextNotification(requests);
     log.info(`${unit.channel} notification not sent (${reason})`, { receiver: unit.receiver, channel: unit.channel, reason, subject, body });
   }
 
-  /** Resolves the credential, then sends with the channel's sender. */
-  async function send(unit: SendUnit, config: ChannelConfig, requests: readonly NotifyRequested[], context: SendContext): Promise<SendOutcome> {
+  /** Resolves what the config names (credential, URL file, `http_config`), then sends with the channel's sender. */
+  async function send(unit: SendUnit, config: ChannelConfig, requests: readonly NotifyItem[], context: SendContext): Promise<SendOutcome> {
     const sender = SENDERS[unit.channel] as ChannelSender<NotifyChannel>;
     const dedupKey = sender.dedupKey(requests);
-    let credential: string | undefined;
-    if (sender.credential) {
-      const resolved = await channelCredential(credentialSource(unit.channel, config), sender.credential, deps.secrets, readFile);
-      if ('outcome' in resolved) {
-        if (resolved.unsent) logUnsent(unit, requests, resolved.unsent);
-        return { ...resolved.outcome, dedupKey };
-      }
-      credential = resolved.value;
+    const resolved = await sendSettings(sender, config, { secrets: deps.secrets, readFile });
+    if ('outcome' in resolved) {
+      if (resolved.unsent) logUnsent(unit, requests, resolved.unsent);
+      return { ...resolved.outcome, dedupKey };
     }
-    return sender.send({ requests, receiver: unit.receiver, configIndex: unit.configIndex, config, credential, dedupKey }, context);
+    const { credential, url, http, tls } = resolved.settings;
+    // Global fetch takes no TLS options: a config with tls_config is posted through node:https.
+    const sendContext = tls ? { ...context, http: { ...context.http, fetch: (deps.tlsFetch ?? nodeTlsFetch)(tls) } } : context;
+    return sender.send({ requests, receiver: unit.receiver, configIndex: unit.configIndex, config, credential, url, http, dedupKey }, sendContext);
   }
 
   /** What each request of a unit comes to: already sent, no such config, not wanted when resolved, or the send's outcome. */
-  async function resultsOf(unit: SendUnit, context: SendContext): Promise<Map<string, RequestResult>> {
-    const requests = [...unit.requests.values()];
-    const results = new Map<string, RequestResult>();
+  async function resultsOf(unit: SendUnit, context: SendContext): Promise<Map<string, ItemResult>> {
+    const requests = [...unit.items.values()];
+    const results = new Map<string, ItemResult>();
     const found = await Promise.all(requests.map((request) => deps.sends.find({ decisionId: request.decisionId, actionId: request.action.actionId }, clock())));
     const pending = requests.filter((request, i) => {
       const record = found[i];
@@ -160,16 +175,24 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       };
       const context: SendContext = { http, sns: deps.sns, snsTopicArn: deps.snsTopicArn, clock, log };
       const limit = limiter(deps.concurrency ?? 8);
-      const run = async (unit: SendUnit): Promise<Map<string, Error | undefined>> => {
+      const results = new Map<string, ItemResult>();
+      const itemErrors = new Map<string, Error | undefined>();
+      const run = async (unit: SendUnit): Promise<void> => {
         try {
-          return await reportUnit(reporter, unit, await resultsOf(unit, context));
+          const unitResults = await resultsOf(unit, context);
+          for (const [key, result] of unitResults) results.set(key, result);
+          for (const [key, error] of await recordUnit(reporter, unit, unitResults)) itemErrors.set(key, error);
         } catch (error) {
-          // A unit that could not even be looked up or reported (the store is down) fails its own requests only.
-          return new Map([...unit.requests.keys()].map((key) => [key, error as Error]));
+          // A unit that could not even be looked up or recorded (the store is down) fails its own items only.
+          for (const key of unit.items.keys()) itemErrors.set(key, error as Error);
         }
       };
-      const perUnit = await Promise.all(sendUnits(requests).map((unit) => limit(() => run(unit))));
-      return new Map(perUnit.flatMap((errors) => [...errors]));
+      await Promise.all(sendUnits(requests.flatMap(itemsOf)).map((unit) => limit(() => run(unit))));
+      const errorsOf = (request: NotifyRequested) => request.alerts.map((m) => itemErrors.get(requestKey(m.decisionId, m.actionId)));
+      // Reported only when every item of the request was recorded (its redelivery reports the rest), and once per part.
+      const complete = new Map(requests.filter((request) => !errorsOf(request).some(isRecordError)).map((request) => [partKey(request), request]));
+      const publishError = await reportRequests(reporter, [...complete.values()], results);
+      return requests.map((request) => errorsOf(request).find((e) => e !== undefined) ?? (complete.has(partKey(request)) ? publishError : undefined));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { LabelSet } from '../shared/alertmanager';
-import type { Alert, NotifyRequested } from '../shared/events';
+import type { Alert } from '../shared/events';
+import type { NotifyItem } from './items';
 
 /**
  * Text every channel shares: an alert's one-line title and a plain-text
@@ -45,7 +46,7 @@ export function capAlerts<T>(items: readonly T[], maxAlerts: number, truncatedAl
 
 /** A plain-text rendering of one notification: a subject line and a body listing the alerts. */
 export function plainTextNotification(
-  requests: readonly NotifyRequested[],
+  requests: readonly NotifyItem[],
   options: { readonly maxAlerts?: number } = {},
 ): { subject: string; body: string } {
   const alerts = requests.map((request) => request.alert);

@@ -3,6 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
 import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
 import { powertoolsLog } from '../adapters/powertools/log';
+import { powertoolsMetrics } from '../adapters/powertools/metrics';
 import { systemClock } from '../shared/clock';
 import { embeddedConfig, Env, readEnv } from '../shared/env';
 import { routerConsumer } from './consumer';
@@ -18,6 +19,7 @@ const router = createRouter({
   bus: new EventBridgeBus(new EventBridgeClient({}), env[Env.EventBusName]),
   clock: systemClock,
   log,
+  metrics: powertoolsMetrics('alertscale-router'),
 });
 
 /** SQS (alerts queue) → router. */

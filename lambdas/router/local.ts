@@ -6,6 +6,6 @@ import { createRouter } from './router';
 
 /** The router wired for local mode, as its queue's consumer: the same use case the Lambda runs. */
 export function localRouter(options: LocalStageWiring & { readonly decisions: DecisionWriter }) {
-  const router = createRouter({ config: options.config, decisions: options.decisions, bus: options.bus, clock: options.clock ?? systemClock, log: options.log });
+  const router = createRouter({ config: options.config, decisions: options.decisions, bus: options.bus, clock: options.clock ?? systemClock, log: options.log, metrics: options.metrics });
   return { router, consumer: routerConsumer(router, { log: options.log, onFailure: options.onFailure }) };
 }

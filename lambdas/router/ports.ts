@@ -1,10 +1,5 @@
 import type { ActionRecord, DecisionRecord } from '../shared/decisions';
 
-/** What recording one alert delivery came to: a new occurrence, or another copy of a known one. */
-export type DeliveryResult =
-  | { readonly kind: 'new'; readonly decision: DecisionRecord }
-  | { readonly kind: 'duplicate'; readonly decision: DecisionRecord };
-
 /** A step a still-firing alert claims once its cooldown has passed. */
 export interface StepClaim {
   readonly expectedRefireAt: string;
@@ -14,14 +9,21 @@ export interface StepClaim {
   readonly eventId?: string | undefined;
 }
 
-/** What the router writes: one decision per alert occurrence, deduplicated by the write itself. */
+/**
+ * What the router reads and writes: one decision per alert occurrence. A
+ * duplicate delivery costs a share of one batched read; only a new
+ * occurrence (or an extra step) is written, conditionally, so two replicas
+ * racing create it once.
+ */
 export interface DecisionWriter {
+  /** The live decisions among `decisionIds` (expired ones count as absent), read strongly consistent, in batches. */
+  getMany(decisionIds: readonly string[], now: Date): Promise<ReadonlyMap<string, DecisionRecord>>;
   /**
-   * Records one delivery of an occurrence in a single conditional write: the
-   * first creates the decision (with its requested actions), every later one
-   * only counts as a duplicate. Expired records count as absent.
+   * Creates the decision in one conditional write, unless a live one exists:
+   * `false` when another delivery created it first (read it, it is a duplicate).
+   * `originEventId` on the record names the event that created it.
    */
-  recordDelivery(decision: DecisionRecord, now: Date, origin?: { readonly eventId?: string | undefined }): Promise<DeliveryResult>;
+  create(decision: DecisionRecord, now: Date): Promise<boolean>;
   /**
    * Claims the next step of a still-firing alert: succeeds for exactly one
    * caller when `refireAt` is still `expectedRefireAt` and has passed.

@@ -1,14 +1,16 @@
-import { occurrenceKey } from '../shared/alertmanager';
-import type { Config } from '../shared/config/schema';
-import { DetailType, type AlertEvent, type BusEvent, type NotifyRequested, type ScaleRequested } from '../shared/events';
 import type { Clock } from '../shared/clock';
+import type { Config } from '../shared/config/schema';
 import type { DecisionRecord } from '../shared/decisions';
-import type { DecisionWriter } from './ports';
-import type { EventBus } from '../shared/publish';
+import type { NotificationEvent } from '../shared/events';
 import type { Log } from '../shared/log';
-import { publishAll, type PublishOptions } from '../shared/publish';
-import { buildRouteTree, matchReceivers } from '../shared/routing/route-tree';
-import { planActions, type ActionPlan } from './plan';
+import { METRIC, noMetrics, type Metrics } from '../shared/metrics';
+import { PublishError, publishAll, type EventBus, type PublishOptions } from '../shared/publish';
+import { buildRouteTree, matchRoutes, routeTimeMute, type RouteNode } from '../shared/routing/route-tree';
+import { indexTimeIntervals } from '../shared/time/intervals';
+import { publications, type Contribution, type Publication } from './coalesce';
+import { decisionIdOf, recordDelivery, type DedupeContext, type Delivery, type DeliveryOutcome } from './dedupe';
+import type { RoutedReceiver } from './plan';
+import type { DecisionWriter } from './ports';
 
 export interface RouterDeps {
   readonly config: Config;
@@ -16,117 +18,145 @@ export interface RouterDeps {
   readonly bus: EventBus;
   readonly clock: Clock;
   readonly log: Log;
+  /** @default - none */
+  readonly metrics?: Metrics;
   readonly publish?: PublishOptions;
+  /** Decisions written at once in one batch (each occurrence's deliveries in order). @default 16 */
+  readonly concurrency?: number;
 }
 
-/** The router use case: one `Alertmanager Alert` event at a time. */
+/** One `Alertmanager Notification` (or part) as the router receives it. */
+export interface InboundNotification {
+  /** The SQS record it came in. */
+  readonly messageId: string;
+  /** The EventBridge event id: the same on every delivery of this event. */
+  readonly eventId: string;
+  readonly notification: NotificationEvent;
+}
+
+/** What a batch came to, for tests, logs and metrics. */
+export interface BatchOutcome {
+  /** Each record's error, by message id (absent: done). */
+  readonly errors: ReadonlyMap<string, Error>;
+  readonly counts: { readonly new: number; readonly duplicate: number; readonly stepped: number; readonly redelivered: number; readonly published: number };
+}
+
+/** The router use case: a batch of notifications at a time. */
 export interface Router {
-  routeAlert(event: AlertEvent, eventId: string): Promise<RouteOutcome>;
+  routeBatch(notifications: readonly InboundNotification[]): Promise<BatchOutcome>;
 }
 
-/** What happened to one delivery; returned for tests and logs. */
-export type RouteOutcome =
-  | { readonly kind: 'decided'; readonly decision: DecisionRecord; readonly published: number }
-  | { readonly kind: 'duplicate'; readonly decisionId: string }
-  | { readonly kind: 'stepped'; readonly decisionId: string; readonly step: number; readonly published: number };
+/** The receivers a route match gives, once each, muted only when every route to it is muted now. */
+function routedReceivers(routes: readonly RouteNode[], intervals: ReturnType<typeof indexTimeIntervals>, now: Date): RoutedReceiver[] {
+  const byName = new Map<string, RoutedReceiver>();
+  for (const route of routes) {
+    const mute = routeTimeMute(route, intervals, now);
+    const seen = byName.get(route.receiver);
+    if (!seen || (seen.mute.muted && !mute.muted)) byName.set(route.receiver, { name: route.receiver, mute });
+  }
+  return [...byName.values()];
+}
+
+/** Runs `task` on every item with at most `limit` at once. */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++] as T);
+  }));
+}
 
 /**
- * The router use case for one `Alertmanager Alert` event: route it through the
- * configured tree, record one decision per occurrence (the dedupe is that
- * record's conditional write), and put the decided actions on the bus.
+ * Builds the router: for a batch of `Alertmanager Notification` events,
+ * routes every alert through the configured tree (and its time intervals),
+ * records one decision per occurrence (deduplicated with one batched read;
+ * a write only for what is new or steps), and publishes what was decided,
+ * coalesced: `Alert Decided` per new occurrence, one `Scale Requested` per
+ * node group and scale config, one `Notify Requested` per channel config and
+ * group notification.
  *
- * Exactly once: a duplicate delivery only counts. Two exceptions make that
- * safe under failures and useful as a control loop: a redelivery of the very
- * event that created (or stepped) a record publishes its actions again — the
- * stages downstream are idempotent per action id — and a still-firing alert
- * whose cooldown has passed may claim one more scale step.
+ * Exactly once: a duplicate delivery publishes nothing. A redelivery of the
+ * very event that created (or stepped) a decision publishes its actions
+ * again — the stages downstream are idempotent per action id — so a record
+ * that failed halfway is finished by its redelivery.
  */
 export function createRouter(deps: RouterDeps): Router {
   const tree = buildRouteTree(deps.config.route);
+  const intervals = indexTimeIntervals(deps.config.time_intervals);
+  const metrics = deps.metrics ?? noMetrics;
 
-  const requestEvents = (decisionId: string, event: AlertEvent, plan: ActionPlan, at: string): BusEvent[] => {
-    const group = {
-      groupKey: event.group.groupKey,
-      notificationId: event.group.notificationId,
-      size: event.group.size,
-      externalURL: event.group.externalURL,
-      truncatedAlerts: event.group.truncatedAlerts,
-    };
-    return [
-      ...plan.scale.map((action): BusEvent<ScaleRequested> => ({
-        detailType: DetailType.ScaleRequested,
-        detail: { decisionId, alert: event.alert, group, action, requestedAt: at },
-      })),
-      ...plan.notify.map((action): BusEvent<NotifyRequested> => ({
-        detailType: DetailType.NotifyRequested,
-        detail: { decisionId, alert: event.alert, group, action, requestedAt: at },
-      })),
-    ];
-  };
+  function deliveriesOf(notifications: readonly InboundNotification[], now: Date): Delivery[] {
+    return notifications.flatMap(({ messageId, eventId, notification }) => {
+      const group = {
+        groupKey: notification.groupKey,
+        notificationId: notification.notificationId,
+        externalURL: notification.externalURL,
+        truncatedAlerts: notification.truncatedAlerts,
+        size: notification.size,
+      };
+      return notification.alerts.map((alert) => ({ messageId, eventId, alert, group, decisionId: decisionIdOf(alert), receivers: routedReceivers(matchRoutes(tree, alert.labels), intervals, now) }));
+    });
+  }
 
-  return { routeAlert };
+  /** Records every delivery, each occurrence's in order; fills `failed` with the records whose writes failed. */
+  async function recordAll(deliveries: readonly Delivery[], known: Map<string, DecisionRecord>, ctx: DedupeContext, failed: Map<string, Error>) {
+    const byDecision = new Map<string, Delivery[]>();
+    for (const delivery of deliveries) byDecision.set(delivery.decisionId, [...(byDecision.get(delivery.decisionId) ?? []), delivery]);
+    const outcomes: { delivery: Delivery; outcome: DeliveryOutcome }[] = [];
+    await eachLimited([...byDecision.values()], deps.concurrency ?? 16, async (sameOccurrence) => {
+      for (const delivery of sameOccurrence) {
+        if (failed.has(delivery.messageId)) continue;
+        try {
+          const { outcome, record } = await recordDelivery(ctx, delivery, known.get(delivery.decisionId));
+          known.set(delivery.decisionId, record);
+          outcomes.push({ delivery, outcome });
+          deps.log.debug('alert delivery', { decisionId: delivery.decisionId, alertname: delivery.alert.labels.alertname, status: delivery.alert.status, outcome: outcome.kind });
+        } catch (error) {
+          failed.set(delivery.messageId, error as Error);
+        }
+      }
+    });
+    return outcomes;
+  }
 
-  async function routeAlert(event: AlertEvent, eventId: string): Promise<RouteOutcome> {
-    const now = deps.clock();
-    const at = now.toISOString();
-    const { alert } = event;
-    const decisionId = occurrenceKey(alert);
-    const receivers = [...new Set(matchReceivers(tree, alert.labels))];
-    const plan = planActions(deps.config, receivers, alert, decisionId, at);
-    const record: DecisionRecord = {
-      decisionId,
-      fingerprint: alert.fingerprint,
-      startsAt: alert.startsAt,
-      status: alert.status,
-      labels: alert.labels,
-      receivers,
-      actions: plan.records,
-      duplicates: 0,
-      step: 1,
-      refireAt: plan.cooldownMs === undefined ? undefined : new Date(now.getTime() + plan.cooldownMs).toISOString(),
-      createdAt: at,
-      updatedAt: at,
-      expiresAt: Math.floor((now.getTime() + deps.config.settings.decision_ttl) / 1000),
-    };
-    const publish = (events: BusEvent[]) => publishAll(deps.bus, events, { log: deps.log, ...deps.publish });
-
-    const result = await deps.decisions.recordDelivery(record, now, { eventId });
-    const { decision } = result;
-    if (result.kind === 'new' || decision.originEventId === eventId) {
-      const events = requestEvents(decisionId, event, plan, at);
-      await publish(events);
-      deps.log.info('decided', { decisionId, receivers, actions: events.length, redelivery: result.kind !== 'new' });
-      return { kind: 'decided', decision, published: events.length };
-    }
-
-    if (decision.stepEventId === eventId) {
-      const again = planActions(deps.config, receivers, alert, decisionId, at, decision.step);
-      await publish(requestEvents(decisionId, event, again, at));
-      return { kind: 'stepped', decisionId, step: decision.step, published: again.scale.length };
-    }
-
-    const refireAt = decision.refireAt;
-    if (decision.status === 'firing' && refireAt !== undefined && Date.parse(refireAt) <= now.getTime() && plan.cooldownMs !== undefined) {
-      const step = decision.step + 1;
-      const next = planActions(deps.config, receivers, alert, decisionId, at, step);
-      const claimed = await deps.decisions.claimStep(
-        decisionId,
-        {
-          expectedRefireAt: refireAt,
-          nextRefireAt: new Date(now.getTime() + (next.cooldownMs ?? plan.cooldownMs)).toISOString(),
-          step,
-          actions: next.records,
-          eventId,
-        },
-        now,
-      );
-      if (claimed) {
-        await publish(requestEvents(decisionId, event, next, at));
-        deps.log.info('still firing after cooldown; stepping again', { decisionId, step });
-        return { kind: 'stepped', decisionId, step, published: next.scale.length };
+  /** Publishes, failing exactly the records that contributed to an event the bus did not take. */
+  async function publish(pubs: readonly Publication[], failed: Map<string, Error>): Promise<void> {
+    try {
+      await publishAll(deps.bus, pubs.map((p) => p.event), { log: deps.log, ...deps.publish });
+    } catch (error) {
+      const refused = error instanceof PublishError ? new Set(error.failed.map((f) => f.event)) : undefined;
+      for (const pub of pubs) {
+        if (refused && !refused.has(pub.event)) continue;
+        for (const messageId of pub.messageIds) if (!failed.has(messageId)) failed.set(messageId, error as Error);
       }
     }
-    deps.log.debug('duplicate delivery absorbed', { decisionId, duplicates: decision.duplicates });
-    return { kind: 'duplicate', decisionId };
   }
+
+  return {
+    async routeBatch(notifications) {
+      const now = deps.clock();
+      const failed = new Map<string, Error>();
+      const deliveries = deliveriesOf(notifications, now);
+      let known: Map<string, DecisionRecord>;
+      try {
+        known = new Map(await deps.decisions.getMany([...new Set(deliveries.map((d) => d.decisionId))], now));
+      } catch (error) {
+        for (const { messageId } of notifications) failed.set(messageId, error as Error);
+        return { errors: failed, counts: { new: 0, duplicate: 0, stepped: 0, redelivered: 0, published: 0 } };
+      }
+      const outcomes = await recordAll(deliveries, known, { config: deps.config, decisions: deps.decisions, now }, failed);
+      // A record whose work failed publishes nothing now: its redelivery republishes what it created.
+      const contributions = outcomes.filter((o): o is Contribution => o.outcome.kind !== 'duplicate' && !failed.has(o.delivery.messageId));
+      const pubs = publications(deps.config, contributions, now);
+      await publish(pubs, failed);
+
+      const count = (kind: DeliveryOutcome['kind']) => outcomes.filter((o) => o.outcome.kind === kind).length;
+      const counts = { new: count('new'), duplicate: count('duplicate'), stepped: count('stepped'), redelivered: count('redelivered'), published: pubs.length };
+      metrics.count(METRIC.AlertDeliveries, counts.new, { outcome: 'new' });
+      metrics.count(METRIC.AlertDeliveries, counts.duplicate + counts.redelivered, { outcome: 'duplicate' });
+      metrics.count(METRIC.AlertDeliveries, counts.stepped, { outcome: 'stepped' });
+      metrics.count(METRIC.Decisions, counts.new + counts.stepped);
+      deps.log.info('routed batch', { notifications: notifications.length, deliveries: deliveries.length, ...counts, failedRecords: failed.size });
+      return { errors: failed, counts };
+    },
+  };
 }

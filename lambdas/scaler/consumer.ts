@@ -22,7 +22,7 @@ export function scalerConsumer(
     handle: async (event) => {
       if (event.detailType === LAUNCH_UNSUCCESSFUL) return scaler.handleLaunchUnsuccessful(event.detail);
       const result = await scaler.handleScaleRequested(event.detail);
-      options.log.info('scale request handled', { actionId: event.detail.action.actionId, nodeGroup: event.detail.action.nodeGroup, ...result });
+      options.log.info('scale request handled', { actionId: event.detail.actionId, nodeGroup: event.detail.nodeGroup, decisions: event.detail.decisionIds.length, ...result });
     },
     log: options.log,
     onFailure: options.onFailure,

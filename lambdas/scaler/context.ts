@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../shared/clock';
 import type { Config, NodeGroupConfig } from '../shared/config/schema';
 import type { ActionRecorder } from '../shared/decisions';
 import type { Log } from '../shared/log';
+import type { Metrics } from '../shared/metrics';
 import type { EventBus, PublishOptions } from '../shared/publish';
 import type { NodeGroupLock } from './node-group-lock';
 import type { DecisionLookup, NodeGroups, NodeGroupStateStore, PauseSwitch } from './ports';
@@ -40,6 +41,8 @@ export interface ScalerDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly publish?: PublishOptions;
+  /** @default - none */
+  readonly metrics?: Metrics;
 }
 
 /** What every scaler use case works with: the deps with their defaults, and lookups built once. */
@@ -67,6 +70,7 @@ export function scalerContext(deps: ScalerDeps): ScalerContext {
     bus: deps.bus,
     log: deps.log,
     publish: deps.publish,
+    metrics: deps.metrics,
     nodeGroups: deps.nodeGroups,
     pause: deps.pause,
     clock: deps.clock ?? systemClock,

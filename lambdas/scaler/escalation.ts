@@ -1,7 +1,7 @@
 import { findReceiver } from '../shared/channels';
 import type { Config } from '../shared/config/schema';
 import type { NotifyChannel } from '../shared/events';
-import type { DecisionLookup } from './ports';
+import type { DecisionRecord } from '../shared/decisions';
 import type { NodeGroupState } from './state';
 
 /**
@@ -30,32 +30,32 @@ export type EscalationTrigger =
   | { readonly kind: 'at-max'; readonly atMaxSince: number | undefined; readonly now: number };
 
 /**
- * The one escalation rule, without memory: a firing alert whose scale config
+ * The one escalation rule, without memory: a request whose scale config
  * escalates, when its step failed, or when its group has been at the upper
  * bound for at least `escalate_after` (an instant exactly that long counts).
+ * Which of its decisions page is `toEscalate`'s answer (firing, not yet escalated).
  */
-export function escalationDue(settings: EscalationSettings | undefined, alertStatus: 'firing' | 'resolved', trigger: EscalationTrigger): settings is EscalationSettings {
-  if (settings === undefined || alertStatus !== 'firing') return false;
+export function escalationDue(settings: EscalationSettings | undefined, trigger: EscalationTrigger): settings is EscalationSettings {
+  if (settings === undefined) return false;
   if (trigger.kind === 'failed') return true;
   return trigger.atMaxSince !== undefined && trigger.now - trigger.atMaxSince >= settings.after;
 }
 
-/** Whether this occurrence escalated already, from any group: the state item remembers it, or the decision has its escalation actions. */
-export async function escalatedBefore(decisions: DecisionLookup, decisionId: string, state: Pick<NodeGroupState, 'escalated'>): Promise<boolean> {
-  if (state.escalated.includes(decisionId)) return true;
-  const decision = await decisions.get(decisionId);
-  return decision?.actions.some((action) => action.actionId.startsWith(`${decisionId}/escalation/`)) ?? false;
+/** Whether an occurrence escalated already, from any group: the state item remembers it, or its decision has escalation actions. */
+export function escalatedBefore(decisionId: string, state: Pick<NodeGroupState, 'escalated'>, decision: DecisionRecord | undefined): boolean {
+  return state.escalated.includes(decisionId) || (decision?.actions.some((action) => action.actionId.startsWith(`${decisionId}/escalation/`)) ?? false);
 }
 
-/** `escalationDue`, and not escalated before: the page goes once per occurrence. */
-export async function shouldEscalate(
-  decisions: DecisionLookup,
-  request: { readonly decisionId: string; readonly alertStatus: 'firing' | 'resolved' },
-  settings: EscalationSettings | undefined,
+/**
+ * The decisions a due escalation pages for: those whose alert still fires
+ * and that have not escalated before, so each occurrence pages once.
+ */
+export function toEscalate<M extends { readonly decisionId: string; readonly alert: { readonly status: 'firing' | 'resolved' } }>(
+  members: readonly M[],
   state: Pick<NodeGroupState, 'escalated'>,
-  trigger: EscalationTrigger,
-): Promise<boolean> {
-  return escalationDue(settings, request.alertStatus, trigger) && !(await escalatedBefore(decisions, request.decisionId, state));
+  decisions: ReadonlyMap<string, DecisionRecord>,
+): M[] {
+  return members.filter((member) => member.alert.status === 'firing' && !escalatedBefore(member.decisionId, state, decisions.get(member.decisionId)));
 }
 
 /** The id of one escalation notification: one per occurrence and channel config. */

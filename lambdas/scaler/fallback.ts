@@ -20,11 +20,11 @@ export interface Forwarding {
 /** An increment that cannot be placed on the request's group moves on along its origin's fallback chain. */
 export function forwardFrom(fallbacks: ReadonlyMap<string, readonly string[]>, request: ScaleRequested, increment: number): Forwarding {
   if (increment <= 0) return { note: '', exhausted: false };
-  const origin = request.action.fallbackFrom ?? request.action.nodeGroup;
-  const next = nextFallback(fallbacks, origin, request.action.nodeGroup);
+  const origin = request.fallbackFrom ?? request.nodeGroup;
+  const next = nextFallback(fallbacks, origin, request.nodeGroup);
   if (!next) return { note: `; no fallback group left for +${increment}`, exhausted: true };
   return {
-    forwarded: { nodeGroup: next, change: increment, actionId: fallbackActionId(request.action.actionId, next) },
+    forwarded: { nodeGroup: next, change: increment, actionId: fallbackActionId(request.actionId, next) },
     note: `; +${increment} moved to fallback group ${next}`,
     exhausted: false,
   };

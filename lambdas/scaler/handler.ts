@@ -8,6 +8,7 @@ import { DynamoNodeGroupStateStore } from '../adapters/dynamodb/node-group-state
 import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
 import { eventBridgeTarget } from '../adapters/eventbridge/target';
 import { powertoolsLog } from '../adapters/powertools/log';
+import { powertoolsMetrics } from '../adapters/powertools/metrics';
 import { SsmPauseSwitch } from '../adapters/ssm/pause-switch';
 import { embeddedConfig, Env, readEnv } from '../shared/env';
 import { scalerConsumer } from './consumer';
@@ -30,6 +31,7 @@ const scaler = createScaler({
   bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
   pause: new SsmPauseSwitch(new SSMClient({}), env.PAUSE_PARAMETER_NAME, { log }),
   log,
+  metrics: powertoolsMetrics('alertscale-scaler'),
 });
 
 /** The scaler Lambda on the FIFO queue of `Scale Requested`. */

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import type { NodeGroupConfig } from '../shared/config/schema';
 import type { ScaleRequested } from '../shared/events';
 import type { ScalerContext } from './context';
-import { escalationSettings, shouldEscalate } from './escalation';
+import type { DecisionRecord } from '../shared/decisions';
+import { escalationDue, escalationSettings, toEscalate } from './escalation';
 import { forwardFrom } from './fallback';
 import { commit, withNodeGroupState, type LockStep } from './node-group-lock';
 import { emit } from './reporting';
@@ -28,25 +29,31 @@ export const launchUnsuccessfulDetailSchema = z.looseObject({
 });
 export type LaunchUnsuccessfulDetail = z.infer<typeof launchUnsuccessfulDetailSchema>;
 
-/** The request that made the failed scale-up, rebuilt from the state item. */
-function requestOf(last: LastScaleUp, group: NodeGroupConfig): ScaleRequested {
+/**
+ * The request that made the failed scale-up, rebuilt from the state item and
+ * its decisions (the state item keeps their ids, not their alerts).
+ */
+function requestOf(last: LastScaleUp, group: NodeGroupConfig, decisions: ReadonlyMap<string, DecisionRecord>): ScaleRequested {
+  const alerts = last.members.flatMap(({ decisionId, actionId }) => {
+    const decision = decisions.get(decisionId);
+    if (!decision) return [];
+    const alert = { status: decision.status, labels: decision.labels, annotations: {}, startsAt: decision.startsAt, generatorURL: '', fingerprint: decision.fingerprint };
+    return [{ decisionId, actionId, alert, group: last.group }];
+  });
   return {
-    decisionId: last.decisionId,
-    alert: last.alert,
-    group: last.group,
-    action: {
-      kind: 'scale',
-      actionId: last.actionId,
-      receiver: last.receiver,
-      configIndex: last.configIndex,
-      nodeGroup: group.name,
-      change: last.to - last.from,
-      cooldownSeconds: last.cooldownSeconds,
-      dryRun: last.dryRun,
-      step: last.step,
-      ...(last.origin ? { fallbackFrom: last.origin } : {}),
-    },
-    requestedAt: new Date(last.at).toISOString(),
+    actionId: last.actionId,
+    nodeGroup: group.name,
+    receiver: last.receiver,
+    configIndex: last.configIndex,
+    change: last.to - last.from,
+    cooldownSeconds: last.cooldownSeconds,
+    dryRun: last.dryRun,
+    ...(last.origin ? { fallbackFrom: last.origin } : {}),
+    decisionIds: alerts.map((a) => a.decisionId),
+    alerts,
+    part: 1,
+    parts: 1,
+    requestedAt: last.requestedAt,
   };
 }
 
@@ -73,25 +80,24 @@ async function decideLaunchFailure(ctx: ScalerContext, group: NodeGroupConfig, s
       ctx.log.info('launch failure backs the group off', { nodeGroup: group.name, until: new Date(backoffUntil).toISOString() }),
     );
   }
-  const request = requestOf(last, group);
+  const known = await ctx.decisions.getMany(last.members.map((member) => member.decisionId));
+  const request = requestOf(last, group, known);
   const to = await giveBackIncrement(ctx, group, last);
   const moved = forwardFrom(ctx.fallbacks, request, last.to - last.from);
   const escalation = escalationSettings(ctx.config, last.receiver, last.configIndex);
-  const escalate =
-    moved.exhausted && (await shouldEscalate(ctx.decisions, { decisionId: last.decisionId, alertStatus: last.alert.status }, escalation, state, { kind: 'failed' }));
+  const escalate = moved.exhausted && escalationDue(escalation, { kind: 'failed' }) ? toEscalate(request.alerts, state, known) : [];
   const entry: AppliedAction = {
     actionId: last.actionId,
-    decisionId: last.decisionId,
     outcome: moved.forwarded ? 'fallback' : 'failed',
     from: last.to,
     to,
-    reason: `launch unsuccessful: ${message}${moved.note}${escalate ? `; escalated to ${escalation?.receiver}` : ''}`,
+    reason: `launch unsuccessful: ${message}${moved.note}${escalate.length > 0 ? `; escalated to ${escalation?.receiver}` : ''}`,
     at: now,
     ...(moved.forwarded ? { forwarded: moved.forwarded } : {}),
-    ...(escalate ? { escalated: true } : {}),
+    ...(escalate.length > 0 ? { escalated: true } : {}),
   };
   // Report first: a retry of this event forwards the same derived actionId, which the fallback group applies once.
-  await emit(ctx, group, request, entry);
+  await emit(ctx, { request, group, members: request.alerts, escalate }, entry, { known });
   const next: NodeGroupState = pruneState(
     {
       ...state,
@@ -100,7 +106,7 @@ async function decideLaunchFailure(ctx: ScalerContext, group: NodeGroupConfig, s
       lastScaleUp: { ...last, failureHandled: true },
       lastAction: entry,
       atMaxSince: undefined,
-      escalated: escalate ? [...state.escalated, last.decisionId] : state.escalated,
+      escalated: [...state.escalated, ...escalate.map((member) => member.decisionId)],
     },
     now,
     longestWindow(group),

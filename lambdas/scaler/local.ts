@@ -35,7 +35,7 @@ export function localScaler(options: LocalScalerOptions): LocalScaler {
   const nodeGroups = new SimulatedNodeGroups(options.config.node_groups, clock);
   const pause = new LocalPauseSwitch(options.paused ?? false);
   const state = new DynamoNodeGroupStateStore(options.dynamodb, options.tableName);
-  const scaler = createScaler({ config: options.config, nodeGroups, state, decisions: options.decisions, bus: options.bus, pause, log: options.log, clock });
+  const scaler = createScaler({ config: options.config, nodeGroups, state, decisions: options.decisions, bus: options.bus, pause, log: options.log, clock, metrics: options.metrics });
   return { scaler, consumer: scalerConsumer(scaler, { log: options.log, onFailure: options.onFailure }), nodeGroups, pause, state };
 }
 

@@ -4,7 +4,6 @@ import type { NodeGroups, NodeGroupStateStore } from './ports';
 
 /** The last scaling action of a group, as `GET /api/node-groups` shows it. */
 export interface LastScalingActionView {
-  readonly decisionId: string;
   readonly actionId: string;
   readonly outcome: string;
   readonly from: number | null;
@@ -56,7 +55,7 @@ export async function nodeGroupsView(config: Config, state: NodeGroupStateStore,
         ...(item.backoffUntil !== undefined && item.backoffUntil > now ? { backoffUntil: new Date(item.backoffUntil).toISOString() } : {}),
         ...(asg.ok ? {} : { error: asg.error }),
         lastScalingAction: last
-          ? { decisionId: last.decisionId, actionId: last.actionId, outcome: last.outcome, from: last.from, to: last.to, reason: last.reason, at: new Date(last.at).toISOString() }
+          ? { actionId: last.actionId, outcome: last.outcome, from: last.from, to: last.to, reason: last.reason, at: new Date(last.at).toISOString() }
           : null,
       };
     }),

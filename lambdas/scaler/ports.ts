@@ -77,6 +77,8 @@ export function isCapacityFailure(error: { name?: string; message?: string } | s
 /** What the scaler reads back from a decision: the outcomes already recorded on it (redeliveries, escalations). */
 export interface DecisionLookup {
   get(decisionId: string): Promise<DecisionRecord | undefined>;
+  /** The live decisions among these ids, read strongly consistent, in batches. */
+  getMany(decisionIds: readonly string[]): Promise<ReadonlyMap<string, DecisionRecord>>;
 }
 
 /** Where node-group state items are kept (DynamoDB; dynalite locally). */

@@ -1,28 +1,31 @@
 import type { NodeGroupConfig } from '../shared/config/schema';
-import type { ScaleRequested } from '../shared/events';
+import type { DecisionRecord } from '../shared/decisions';
+import type { ScaleMember, ScaleRequested } from '../shared/events';
 import type { ScalerContext } from './context';
-import { escalationSettings, shouldEscalate, type EscalationSettings } from './escalation';
+import { escalationDue, escalationSettings, toEscalate, type EscalationSettings, type EscalationTrigger } from './escalation';
 import { forwardFrom } from './fallback';
 import { commit, WAIT, withNodeGroupState, type LockStep } from './node-group-lock';
 import { decideScaling, type ScalingDecision } from './policy';
 import { CapacityUnavailableError, NodeGroupNotFoundError, NodeGroupValidationError, type AsgDescription } from './ports';
-import { emit, PLAIN_REFUSALS, plainRefusalOnDecision } from './reporting';
-import { atMaxSinceAfter, nextState, type AppliedAction, type InFlight, type NodeGroupState, type StateChange } from './state';
+import { emit, PLAIN_REFUSALS, type Audience } from './reporting';
+import { atMaxSinceAfter, MEMBERS_KEPT, nextState, type AppliedAction, type InFlight, type NodeGroupState, type StateChange } from './state';
 
 /**
- * The scale-request use case: one `Scale Requested` against its node group.
+ * The scale-request use case: one `Scale Requested` — one step for every
+ * decision it lists — against its node group.
  *
- * Read the group's state item, answer a redelivery from it, wait while another
- * request holds the group, then decide with the pure policy and commit the
- * decision with a version-conditional write. An acting decision is committed
- * first as an in-flight claim (the absolute target), then `SetDesiredCapacity`
- * is called, then the result is committed — so a conflict is always detected
- * before Auto Scaling is called, and a retry of a claim repeats the same
- * absolute call, which is idempotent. Outcomes are recorded on the decision
- * and emitted as `Scaling Action`.
+ * Read the group's state item, answer a redelivery from it (or, for a plain
+ * refusal, from the decisions), wait while another request holds the group,
+ * refuse a request older than `max_action_age`, then decide with the pure
+ * policy and commit the decision with a version-conditional write. An acting
+ * decision is committed first as an in-flight claim (the absolute target),
+ * then `SetDesiredCapacity` is called, then the result is committed — so a
+ * conflict is always detected before Auto Scaling is called, and a retry of
+ * a claim repeats the same absolute call, which is idempotent. The shared
+ * outcome is recorded on every decision and emitted as one `Scaling Action`.
  */
 
-/** Auto Scaling failed in a way worth retrying after the adapter's own retries; the decision says failed until a retry succeeds. */
+/** Auto Scaling failed in a way worth retrying after the adapter's own retries; the decisions say failed until a retry succeeds. */
 export class ScalingRetryError extends Error {
   override readonly name = 'ScalingRetryError';
 }
@@ -37,62 +40,83 @@ export interface ScaleResult {
   readonly redelivered: boolean;
 }
 
-/** What one request is about: its group and the escalation settings of the scale config that made it. */
+/** What one request is about: its group, the scale config's escalation settings, and the decisions it reports to. */
 interface Subject {
   readonly request: ScaleRequested;
   readonly group: NodeGroupConfig;
   readonly escalation: EscalationSettings | undefined;
+  /** The decisions not yet served by any request (a redelivery may list some that were). */
+  readonly members: readonly ScaleMember[];
+  /** The request's decisions as read before deciding. */
+  readonly known: ReadonlyMap<string, DecisionRecord>;
 }
 
-const failure = (request: ScaleRequested, reason: string, at: number): AppliedAction => ({
-  actionId: request.action.actionId,
-  decisionId: request.decisionId,
-  outcome: 'failed',
-  from: null,
-  to: null,
-  reason,
-  at,
-});
+const entryOf = (request: ScaleRequested, fields: Omit<AppliedAction, 'actionId'>): AppliedAction => ({ actionId: request.actionId, ...fields });
 
-async function report(ctx: ScalerContext, subject: Pick<Subject, 'group' | 'request'>, entry: AppliedAction, redelivered = false): Promise<ScaleResult> {
-  await emit(ctx, subject.group, subject.request, entry, redelivered);
-  return { ...entry, redelivered };
+const audience = (subject: Pick<Subject, 'request' | 'group'>, members: readonly ScaleMember[], escalate: readonly ScaleMember[] = []): Audience => ({ request: subject.request, group: subject.group, members, escalate });
+
+async function report(ctx: ScalerContext, subject: Subject, entry: AppliedAction, escalate: readonly ScaleMember[] = []): Promise<ScaleResult> {
+  await emit(ctx, audience(subject, subject.members, escalate), entry, { known: subject.known });
+  return { ...entry, redelivered: false };
+}
+
+/** Reports an outcome the request already had to all of its decisions again (a redelivery), escalations included. */
+async function reportAgain(ctx: ScalerContext, subject: Subject, entry: AppliedAction, state: Pick<NodeGroupState, 'escalated'>): Promise<ScaleResult> {
+  ctx.log.info('scale request already applied; reporting its outcome again', { actionId: subject.request.actionId, outcome: entry.outcome });
+  const escalate = entry.escalated ? subject.request.alerts.filter((m) => m.alert.status === 'firing' && state.escalated.includes(m.decisionId)) : [];
+  await emit(ctx, audience(subject, subject.request.alerts, escalate), entry, { known: subject.known, redelivery: true });
+  return { ...entry, redelivered: true };
 }
 
 /** Handles one `Scale Requested`. Throws when it must be retried (SQS delivers it again). */
 export async function handleScaleRequest(ctx: ScalerContext, request: ScaleRequested): Promise<ScaleResult> {
-  const { action } = request;
-  const group = ctx.byName.get(action.nodeGroup);
+  const group = ctx.byName.get(request.nodeGroup);
+  const known = await ctx.decisions.getMany(request.decisionIds);
   if (!group) {
-    ctx.log.error('scale request for an unknown node group', { nodeGroup: action.nodeGroup, actionId: action.actionId });
-    const entry = failure(request, `no node group named "${action.nodeGroup}" in the configuration`, ctx.clock().getTime());
-    await emit(ctx, undefined, request, entry);
+    ctx.log.error('scale request for an unknown node group', { nodeGroup: request.nodeGroup, actionId: request.actionId });
+    const entry = entryOf(request, { outcome: 'failed', from: null, to: null, reason: `no node group named "${request.nodeGroup}" in the configuration`, at: ctx.clock().getTime() });
+    await emit(ctx, { request, group: undefined, members: request.alerts, escalate: [] }, entry, { known });
     return { ...entry, redelivered: false };
   }
-  const subject: Subject = { request, group, escalation: escalationSettings(ctx.config, action.receiver, action.configIndex) };
-  return withNodeGroupState(ctx.lock, group.name, (state) => decideRequest(ctx, subject, state), {
+  const escalation = escalationSettings(ctx.config, request.receiver, request.configIndex);
+  const base = { request, group, escalation, known };
+  return withNodeGroupState(ctx.lock, group.name, (state) => decideRequest(ctx, base, state), {
     busy: `node group "${group.name}" stayed busy through ${ctx.lock.attempts} attempts; the request will be delivered again`,
   });
 }
 
-async function decideRequest(ctx: ScalerContext, subject: Subject, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
-  const { request, group } = subject;
-  const { action } = request;
+/** How the reason of a failure that will be retried starts: the decision says failed, but it is not final. */
+export const RETRY_PREFIX = 'will be retried: ';
+
+/** The final outcome a decision already has for its action in this request, when some request has served it. */
+const servedOutcome = (member: ScaleMember, known: ReadonlyMap<string, DecisionRecord>) => {
+  const recorded = known.get(member.decisionId)?.actions.find((action) => action.actionId === member.actionId);
+  if (!recorded || recorded.outcome === 'requested') return undefined;
+  return recorded.outcome === 'failed' && recorded.detail?.startsWith(RETRY_PREFIX) ? undefined : recorded;
+};
+
+async function decideRequest(ctx: ScalerContext, base: Omit<Subject, 'members'>, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
+  const { request, group, known } = base;
   const now = ctx.clock().getTime();
-  const applied = state.applied.find((candidate) => candidate.actionId === action.actionId) ?? (await plainRefusalOnDecision(ctx.decisions, request));
-  if (applied) {
-    ctx.log.info('scale request already applied; reporting its outcome again', { actionId: action.actionId, outcome: applied.outcome });
-    return commit(undefined, () => report(ctx, subject, applied, true));
-  }
+  const applied = state.applied.find((candidate) => candidate.actionId === request.actionId);
+  if (applied) return commit(undefined, () => reportAgain(ctx, { ...base, members: request.alerts }, applied, state));
+
+  // A decision already served (by this request, redelivered, or another one) keeps its outcome.
+  const members = request.alerts.filter((member) => !servedOutcome(member, known));
+  if (members.length === 0) return servedElsewhere(ctx, { ...base, members }, now);
+  const subject: Subject = { ...base, members };
+
   const inFlight = state.inFlight;
   // Another request is between its claim and its Auto Scaling call: wait for it.
-  if (inFlight && inFlight.actionId !== action.actionId && now - inFlight.at < ctx.leaseMs) return WAIT;
-  if (inFlight && inFlight.actionId !== action.actionId) {
+  if (inFlight && inFlight.actionId !== request.actionId && now - inFlight.at < ctx.leaseMs) return WAIT;
+  if (inFlight && inFlight.actionId !== request.actionId) {
     ctx.log.warn('taking over an abandoned in-flight scaling claim', { nodeGroup: group.name, abandoned: inFlight.actionId, claimedAt: new Date(inFlight.at).toISOString() });
   }
+  const age = now - Date.parse(request.requestedAt);
+  if (age > ctx.config.settings.max_action_age) return expired(ctx, subject, state, age, now);
   const paused = await ctx.pause.isPaused();
   // A retry of our own claim: repeat the same absolute call.
-  if (inFlight?.actionId === action.actionId && !paused) return commit(undefined, () => act(ctx, subject, state, inFlight));
+  if (inFlight?.actionId === request.actionId && !paused) return commit(undefined, () => act(ctx, subject, state, inFlight));
 
   let asg: AsgDescription;
   try {
@@ -101,7 +125,7 @@ async function decideRequest(ctx: ScalerContext, subject: Subject, state: NodeGr
     return describeFailed(ctx, subject, state, error as Error, now);
   }
   const decision = decideScaling({
-    request: { change: action.change, set: action.set, cooldownSeconds: action.cooldownSeconds, dryRun: action.dryRun, fallback: action.fallbackFrom !== undefined },
+    request: { change: request.change, set: request.set, cooldownSeconds: request.cooldownSeconds, dryRun: request.dryRun, fallback: request.fallbackFrom !== undefined },
     guardrails: { min: group.min, max: group.max, rateLimits: group.rate_limits },
     asg,
     history: state,
@@ -117,24 +141,55 @@ async function decideRequest(ctx: ScalerContext, subject: Subject, state: NodeGr
   return refusalStep(ctx, subject, state, decision, now);
 }
 
+/**
+ * Every decision of the request has a final outcome already: a redelivered
+ * plain refusal (acts, failures and forwards are found on the state item),
+ * or decisions served by an earlier request. Their outcomes stay; only the
+ * `Scaling Action` goes out again, in case the first was lost after the
+ * decisions were written.
+ */
+function servedElsewhere(ctx: ScalerContext, subject: Subject, now: number): LockStep<ScaleResult> {
+  const { request } = subject;
+  const first = request.alerts.map((member) => servedOutcome(member, subject.known)).find((outcome) => outcome !== undefined);
+  if (!first) {
+    ctx.log.warn('scale request serves no decision on record; nothing to do', { actionId: request.actionId, nodeGroup: request.nodeGroup });
+    return commit(undefined, async () => ({ outcome: 'failed', from: null, to: null, reason: 'no decision of this request is on record', redelivered: true }));
+  }
+  const entry = entryOf(request, { outcome: first.outcome as AppliedAction['outcome'], from: first.from ?? null, to: first.to ?? null, reason: first.detail ?? '', at: Date.parse(first.at) || now });
+  return commit(undefined, async () => {
+    ctx.log.info('scale request already answered; reporting its outcome again', { actionId: request.actionId, outcome: entry.outcome });
+    await emit(ctx, audience(subject, request.alerts), entry, { known: subject.known, redelivery: true, eventsOnly: true });
+    return { ...entry, redelivered: true };
+  });
+}
+
+/** A request older than `max_action_age` is never applied: `expired`, on every decision (and releases our own stale claim). */
+function expired(ctx: ScalerContext, subject: Subject, state: NodeGroupState, age: number, now: number): LockStep<ScaleResult> {
+  const maxAge = ctx.config.settings.max_action_age;
+  const entry = entryOf(subject.request, { outcome: 'expired', from: null, to: null, reason: `requested at ${subject.request.requestedAt}, ${Math.round(age / 1000)}s ago: older than max_action_age (${maxAge / 1000}s), so never applied`, at: now });
+  ctx.log.warn('scale request expired; not applied', { actionId: subject.request.actionId, nodeGroup: subject.group.name, ageSeconds: Math.round(age / 1000) });
+  const write = state.inFlight?.actionId === subject.request.actionId ? { ...state, version: state.version + 1, inFlight: undefined } : undefined;
+  return commit(write, () => report(ctx, subject, entry));
+}
+
 /** A describe that failed: retried later when transient, recorded as failed (and maybe escalated) when not. */
-async function describeFailed(ctx: ScalerContext, subject: Subject, state: NodeGroupState, error: Error, now: number): Promise<LockStep<ScaleResult>> {
+function describeFailed(ctx: ScalerContext, subject: Subject, state: NodeGroupState, error: Error, now: number): LockStep<ScaleResult> {
   const { request, group } = subject;
   if (!(error instanceof NodeGroupNotFoundError || error instanceof NodeGroupValidationError)) {
     return commit(undefined, async () => {
-      await emit(ctx, group, request, failure(request, `will be retried: ${error.message}`, now));
+      await emit(ctx, audience(subject, subject.members), entryOf(request, { outcome: 'failed', from: null, to: null, reason: `${RETRY_PREFIX}${error.message}`, at: now }), { known: subject.known });
       throw new ScalingRetryError(`DescribeAutoScalingGroups ${group.asg_name} failed: ${error.message}`, { cause: error });
     });
   }
-  const escalated = await shouldEscalate(ctx.decisions, { decisionId: request.decisionId, alertStatus: request.alert.status }, subject.escalation, state, { kind: 'failed' });
-  const entry: AppliedAction = { ...failure(request, error.message, now), escalated };
-  return commit(nextState({ ...state, inFlight: undefined }, group, entry, {}), () => report(ctx, subject, entry));
+  const escalate = escalationDue(subject.escalation, { kind: 'failed' }) ? toEscalate(subject.members, state, subject.known) : [];
+  const entry = entryOf(request, { outcome: 'failed', from: null, to: null, reason: error.message, at: now, ...(escalate.length > 0 ? { escalated: true } : {}) });
+  const next = nextState({ ...state, inFlight: undefined }, group, entry, { escalated: escalate.map((m) => m.decisionId) });
+  return commit(next, () => report(ctx, subject, entry, escalate));
 }
 
 function claimFor(request: ScaleRequested, decision: ScalingDecision, now: number): InFlight {
   return {
-    actionId: request.action.actionId,
-    decisionId: request.decisionId,
+    actionId: request.actionId,
     from: decision.from,
     to: decision.to,
     outcome: decision.outcome === 'clamped' ? 'clamped' : 'scaled',
@@ -147,66 +202,60 @@ function claimFor(request: ScaleRequested, decision: ScalingDecision, now: numbe
 
 /**
  * A decision that does not act. A plain refusal changes nothing on the group,
- * so the state item (the group's history, kilobytes of it) is not rewritten:
- * its outcome goes on the decision, where a redelivery finds it. The item is
- * written when the refusal teaches it something: a claim to release (past the
- * wait, any claim left is ours or abandoned), the group reaching its bound, a
- * failure, a forward, an escalation.
+ * so the state item (the group's history) is not rewritten: its outcome goes
+ * on the decisions, where a redelivery finds it. The item is written when
+ * the refusal teaches it something: a claim to release (past the wait, any
+ * claim left is ours or abandoned), the group reaching its bound, a failure,
+ * a forward, an escalation.
  */
-async function refusalStep(ctx: ScalerContext, subject: Subject, state: NodeGroupState, decision: ScalingDecision, now: number): Promise<LockStep<ScaleResult>> {
-  const entry = await refusal(ctx, subject, state, decision, now);
+function refusalStep(ctx: ScalerContext, subject: Subject, state: NodeGroupState, decision: ScalingDecision, now: number): LockStep<ScaleResult> {
+  const { entry, escalate } = refusal(ctx, subject, state, decision, now);
   const observed = { desired: decision.from, upper: decision.upperBound };
   const atMaxSince = atMaxSinceAfter(state, observed, now);
   const teachesState =
     !PLAIN_REFUSALS.has(entry.outcome) || state.inFlight !== undefined || atMaxSince !== state.atMaxSince || entry.forwarded !== undefined || entry.escalated === true;
-  const write = teachesState ? nextState({ ...state, inFlight: undefined }, subject.group, entry, { observed, atMaxSince }) : undefined;
-  return commit(write, () => report(ctx, subject, entry));
+  const write = teachesState ? nextState({ ...state, inFlight: undefined }, subject.group, entry, { observed, atMaxSince, escalated: escalate.map((m) => m.decisionId) }) : undefined;
+  return commit(write, () => report(ctx, subject, entry, escalate));
 }
 
-/** The applied entry for a decision that does not act: why, and where the increment goes instead. */
-async function refusal(ctx: ScalerContext, subject: Subject, state: NodeGroupState, decision: ScalingDecision, now: number): Promise<AppliedAction> {
+/** The applied entry for a decision that does not act: why, where the increment goes instead, and whom it escalates. */
+function refusal(ctx: ScalerContext, subject: Subject, state: NodeGroupState, decision: ScalingDecision, now: number): { entry: AppliedAction; escalate: ScaleMember[] } {
   const { request } = subject;
-  const { action } = request;
   let reason = decision.reason;
   let forwarded: AppliedAction['forwarded'];
   let failedEverywhere = false;
   // A backed-off group sends scale-ups straight to its fallbacks; a fallback request passes on what it could not take.
   const passesOn =
     decision.direction === 'up' &&
-    (decision.outcome === 'backed-off' || (action.fallbackFrom !== undefined && ['at-target', 'rate-limited', 'failed'].includes(decision.outcome)));
+    (decision.outcome === 'backed-off' || (request.fallbackFrom !== undefined && ['at-target', 'rate-limited', 'failed'].includes(decision.outcome)));
   if (passesOn) {
     const moved = forwardFrom(ctx.fallbacks, request, decision.requested - decision.from);
     reason += moved.note;
     forwarded = moved.forwarded;
     failedEverywhere = moved.exhausted;
   }
-  let escalated = false;
-  if (decision.direction === 'up') {
-    const trigger =
-      failedEverywhere || decision.outcome === 'failed'
-        ? ({ kind: 'failed' } as const)
-        : action.fallbackFrom === undefined && decision.outcome === 'at-target'
-          ? ({ kind: 'at-max', atMaxSince: atMaxSinceAfter(state, { desired: decision.from, upper: decision.upperBound }, now), now } as const)
-          : undefined;
-    escalated = trigger !== undefined && (await shouldEscalate(ctx.decisions, { decisionId: request.decisionId, alertStatus: request.alert.status }, subject.escalation, state, trigger));
-    if (escalated) reason += `; escalated to ${subject.escalation?.receiver}`;
+  let trigger: EscalationTrigger | undefined;
+  if (decision.direction === 'up' && (failedEverywhere || decision.outcome === 'failed')) trigger = { kind: 'failed' };
+  else if (decision.direction === 'up' && request.fallbackFrom === undefined && decision.outcome === 'at-target') {
+    trigger = { kind: 'at-max', atMaxSince: atMaxSinceAfter(state, { desired: decision.from, upper: decision.upperBound }, now), now };
   }
-  return {
-    actionId: action.actionId,
-    decisionId: request.decisionId,
+  const escalate = trigger && escalationDue(subject.escalation, trigger) ? toEscalate(subject.members, state, subject.known) : [];
+  if (escalate.length > 0) reason += `; escalated to ${subject.escalation?.receiver}`;
+  const entry = entryOf(request, {
     outcome: decision.outcome,
     from: decision.from,
     to: decision.to,
     reason,
     at: now,
-    ...(escalated ? { escalated } : {}),
+    ...(escalate.length > 0 ? { escalated: true } : {}),
     ...(forwarded ? { forwarded } : {}),
-  };
+  });
+  return { entry, escalate };
 }
 
 /** Calls Auto Scaling for a committed claim, then commits and reports what happened. */
 async function act(ctx: ScalerContext, subject: Subject, claimedState: NodeGroupState, claim: InFlight): Promise<ScaleResult> {
-  const { entry, change } = await setDesired(ctx, subject, claimedState, claim);
+  const { entry, change, escalate } = await setDesired(ctx, subject, claimedState, claim);
   await withNodeGroupState(
     ctx.lock,
     subject.group.name,
@@ -224,50 +273,51 @@ async function act(ctx: ScalerContext, subject: Subject, claimedState: NodeGroup
     },
     { busy: `could not commit the result of ${claim.actionId} on node group "${subject.group.name}"`, initial: claimedState },
   );
-  return report(ctx, subject, entry);
+  return report(ctx, subject, entry, escalate);
 }
 
 /** `SetDesiredCapacity` for the claim, and what its result (or its failure) teaches the state item. */
-async function setDesired(ctx: ScalerContext, subject: Subject, claimedState: NodeGroupState, claim: InFlight): Promise<{ entry: AppliedAction; change: StateChange }> {
-  const { request, group } = subject;
+async function setDesired(ctx: ScalerContext, subject: Subject, claimedState: NodeGroupState, claim: InFlight): Promise<{ entry: AppliedAction; change: StateChange; escalate: ScaleMember[] }> {
   let result: { entry: AppliedAction; change: StateChange };
   try {
-    await ctx.nodeGroups.setDesired(group.asg_name, claim.to);
-    result = scaled(ctx, request, claim, ctx.clock().getTime());
+    await ctx.nodeGroups.setDesired(subject.group.asg_name, claim.to);
+    result = scaled(ctx, subject, claim, ctx.clock().getTime());
   } catch (error) {
     result = await setDesiredFailed(ctx, subject, claim, error as Error, ctx.clock().getTime());
   }
   const { entry } = result;
-  if (entry.outcome === 'failed' && (await shouldEscalate(ctx.decisions, { decisionId: request.decisionId, alertStatus: request.alert.status }, subject.escalation, claimedState, { kind: 'failed' }))) {
-    return { ...result, entry: { ...entry, escalated: true, reason: `${entry.reason}; escalated to ${subject.escalation?.receiver}` } };
-  }
-  return result;
+  const escalate = entry.outcome === 'failed' && escalationDue(subject.escalation, { kind: 'failed' }) ? toEscalate(subject.members, claimedState, subject.known) : [];
+  if (escalate.length === 0) return { ...result, escalate };
+  return {
+    entry: { ...entry, escalated: true, reason: `${entry.reason}; escalated to ${subject.escalation?.receiver}` },
+    change: { ...result.change, escalated: escalate.map((m) => m.decisionId) },
+    escalate,
+  };
 }
 
-function scaled(ctx: ScalerContext, request: ScaleRequested, claim: InFlight, now: number): { entry: AppliedAction; change: StateChange } {
-  const { action } = request;
-  let entry: AppliedAction = { actionId: claim.actionId, decisionId: claim.decisionId, outcome: claim.outcome, from: claim.from, to: claim.to, reason: claim.reason, at: now };
+function scaled(ctx: ScalerContext, subject: Subject, claim: InFlight, now: number): { entry: AppliedAction; change: StateChange } {
+  const { request } = subject;
+  let entry: AppliedAction = { actionId: claim.actionId, outcome: claim.outcome, from: claim.from, to: claim.to, reason: claim.reason, at: now };
   const scaleUp =
     claim.direction === 'up'
       ? {
-          decisionId: request.decisionId,
           actionId: claim.actionId,
-          receiver: action.receiver,
+          receiver: request.receiver,
           from: claim.from,
           to: claim.to,
           at: now,
-          step: action.step,
-          configIndex: action.configIndex,
-          cooldownSeconds: action.cooldownSeconds,
-          dryRun: action.dryRun,
-          origin: action.fallbackFrom,
-          alert: request.alert,
-          group: request.group,
+          configIndex: request.configIndex,
+          cooldownSeconds: request.cooldownSeconds,
+          dryRun: request.dryRun,
+          origin: request.fallbackFrom,
+          members: subject.members.slice(0, MEMBERS_KEPT).map(({ decisionId, actionId }) => ({ decisionId, actionId })),
+          group: subject.members[0]!.group,
+          requestedAt: request.requestedAt,
           failureHandled: false,
         }
       : undefined;
   // A fallback that fit only in part passes the rest on along the chain.
-  const remainder = action.fallbackFrom !== undefined && claim.direction === 'up' ? (action.change ?? 0) - (claim.to - claim.from) : 0;
+  const remainder = request.fallbackFrom !== undefined && claim.direction === 'up' ? (request.change ?? 0) - (claim.to - claim.from) : 0;
   if (remainder > 0) {
     const moved = forwardFrom(ctx.fallbacks, request, remainder);
     entry = { ...entry, reason: `${entry.reason}${moved.note}`, ...(moved.forwarded ? { forwarded: moved.forwarded } : {}) };
@@ -277,7 +327,7 @@ function scaled(ctx: ScalerContext, request: ScaleRequested, claim: InFlight, no
 
 async function setDesiredFailed(ctx: ScalerContext, subject: Subject, claim: InFlight, error: Error, now: number): Promise<{ entry: AppliedAction; change: StateChange }> {
   const { request, group } = subject;
-  const base = { actionId: claim.actionId, decisionId: claim.decisionId, from: claim.from, to: claim.from, at: now };
+  const base = { actionId: claim.actionId, from: claim.from, to: claim.from, at: now };
   if (error instanceof CapacityUnavailableError && claim.direction === 'up') {
     const moved = forwardFrom(ctx.fallbacks, request, claim.to - claim.from);
     const entry: AppliedAction = {
@@ -293,6 +343,6 @@ async function setDesiredFailed(ctx: ScalerContext, subject: Subject, claim: InF
   }
   // Throttled or busy past the adapter's retries, or an unknown error: keep the claim so a retry repeats it.
   ctx.log.warn('scaling call failed; the record will be retried', { nodeGroup: group.name, actionId: claim.actionId, error: error.name });
-  await emit(ctx, group, request, { ...base, to: claim.to, outcome: 'failed', reason: `will be retried: ${error.message}` });
+  await emit(ctx, audience(subject, subject.members), { ...base, to: claim.to, outcome: 'failed', reason: `${RETRY_PREFIX}${error.message}` }, { known: subject.known });
   throw new ScalingRetryError(`SetDesiredCapacity ${group.asg_name} ${claim.to} failed: ${error.message}`, { cause: error });
 }

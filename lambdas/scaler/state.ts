@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { NodeGroupConfig } from '../shared/config/schema';
-import { alertSchema, scaleRequestedSchema, scalingOutcomeSchema } from '../shared/events';
+import { groupRefSchema, scalingOutcomeSchema } from '../shared/events';
 
 /**
  * The node-group state item (`pk = nodegroup#<name>` in the one table): what the
@@ -15,6 +15,8 @@ import { alertSchema, scaleRequestedSchema, scalingOutcomeSchema } from '../shar
  * and rate limits allow a few actions an hour; the item is rewritten on every act, so keep it small.
  */
 export const APPLIED_KEPT = 20;
+/** How many decisions of the last scale-up the state item keeps for a launch failure (the item stays far below DynamoDB's 400 KB). */
+export const MEMBERS_KEPT = 200;
 /** How many escalated occurrences are kept. */
 export const ESCALATED_KEPT = 100;
 /** Recent action times kept when no rate limit says how far back to look. */
@@ -22,14 +24,14 @@ export const RECENT_ACTIONS_KEPT = 100;
 
 /** What one action came to: enough to answer a redelivery of the same message with the same outcome. */
 export const appliedActionSchema = z.object({
+  /** The request's id. */
   actionId: z.string(),
-  decisionId: z.string(),
   outcome: scalingOutcomeSchema,
   from: z.nullable(z.int()),
   to: z.nullable(z.int()),
   reason: z.string(),
   at: z.number(),
-  /** Escalated as part of this action. */
+  /** Escalated as part of this action (the decisions that had not escalated before). */
   escalated: z.optional(z.boolean()),
   /** The increment that moved on to a fallback group, and where. */
   forwarded: z.optional(z.object({ nodeGroup: z.string(), change: z.int(), actionId: z.string() })),
@@ -39,7 +41,6 @@ export type AppliedAction = z.infer<typeof appliedActionSchema>;
 /** A claimed `SetDesiredCapacity` that has not been confirmed yet: the item's lock. */
 export const inFlightSchema = z.object({
   actionId: z.string(),
-  decisionId: z.string(),
   from: z.int(),
   to: z.int(),
   outcome: z.enum(['scaled', 'clamped']),
@@ -53,21 +54,23 @@ export type InFlight = z.infer<typeof inFlightSchema>;
 
 /** The last scale-up, so that an asynchronous launch failure can be traced back to its decision. */
 export const lastScaleUpSchema = z.object({
-  decisionId: z.string(),
+  /** The request's id. */
   actionId: z.string(),
   receiver: z.string(),
   from: z.int(),
   to: z.int(),
   at: z.number(),
-  step: z.int(),
   /** Which of the receiver's `scale_configs` made the request (its escalation settings). */
   configIndex: z._default(z.int(), 0),
   cooldownSeconds: z.number(),
   dryRun: z.boolean(),
   /** The group the increment first went to, when this was itself a fallback. */
   origin: z.optional(z.string()),
-  alert: alertSchema,
-  group: scaleRequestedSchema.shape.group,
+  /** The decisions it served (the first `MEMBERS_KEPT`), to record where their increment went. */
+  members: z.array(z.object({ decisionId: z.string(), actionId: z.string() })),
+  /** The group notification of its first decision, for an escalation's page. */
+  group: groupRefSchema,
+  requestedAt: z.string(),
   /** A launch failure has already moved this increment on. */
   failureHandled: z.boolean(),
 });
@@ -120,6 +123,8 @@ export interface StateChange {
   /** The desired capacity now and the upper bound, when known. */
   readonly observed?: { readonly desired: number; readonly upper: number } | undefined;
   readonly atMaxSince?: number | undefined;
+  /** Decisions that escalated with this outcome. */
+  readonly escalated?: readonly string[] | undefined;
 }
 
 /** The state after an outcome: the applied entry, and whatever the outcome teaches about the group. Pure. */
@@ -131,7 +136,7 @@ export function nextState(state: NodeGroupState, group: Pick<NodeGroupConfig, 'r
     applied: [...state.applied, entry],
     lastAction: entry,
     inFlight: state.inFlight?.actionId === entry.actionId ? undefined : state.inFlight,
-    escalated: entry.escalated ? [...state.escalated, entry.decisionId] : state.escalated,
+    escalated: change.escalated ? [...state.escalated, ...change.escalated] : state.escalated,
   };
   if (change.acted) {
     next.lastActionAt = { ...state.lastActionAt, [change.acted.direction]: now };

@@ -25,8 +25,6 @@ export interface DecisionRecord {
   readonly receivers: readonly string[];
   /** Keyed by actionId, in the order they were requested. */
   readonly actions: readonly ActionRecord[];
-  /** Further deliveries of this occurrence that were absorbed. */
-  readonly duplicates: number;
   /** How many times a still-firing alert has stepped its scale actions. */
   readonly step: number;
   /** When a still-firing alert may step its scale actions again (ISO); absent when it may not. */

@@ -11,7 +11,6 @@ import { CHANNELS, type NotifyChannel } from './channels';
 export const EVENT_SOURCE = 'alertscale';
 
 export const DetailType = {
-  Alert: 'Alertmanager Alert',
   /** One per accepted webhook: the notification as Alertmanager sent it. */
   Notification: 'Alertmanager Notification',
   /** Once per new alert occurrence (and per extra step): what it matched and what was planned. */
@@ -37,89 +36,139 @@ export const alertSchema = z.looseObject({
 });
 export type Alert = z.infer<typeof alertSchema>;
 
-/** The Alertmanager group notification an alert arrived in. */
-export const alertGroupSchema = z.looseObject({
+/**
+ * Where an alert came from: its Alertmanager group notification. Carried by
+ * every request, so a page can link to Alertmanager and say "and 7 more".
+ */
+export const groupRefSchema = z.object({
+  groupKey: z.string(),
+  /** Unique per accepted webhook; shared by every part and every alert of it. */
+  notificationId: z.string(),
+  externalURL: z.string(),
+  truncatedAlerts: z.number(),
+  /** How many alerts the whole notification held. */
+  size: z.int().check(z.positive()),
+});
+export type GroupRef = z.infer<typeof groupRefSchema>;
+
+/**
+ * detail of `Alertmanager Notification`: one per accepted webhook, the
+ * notification as Alertmanager sent it (unknown fields kept), every alert's
+ * fingerprint filled in. Split into parts only past the bus's size limit:
+ * then `part` of `parts`, each holding some of the alerts, together all of them once.
+ */
+export const notificationEventSchema = z.looseObject({
   receiver: z.string(),
   status: z.enum(['firing', 'resolved']),
   groupKey: z.string(),
   groupLabels: labelSetSchema,
+  commonLabels: labelSetSchema,
+  commonAnnotations: labelSetSchema,
   externalURL: z.string(),
   truncatedAlerts: z.number(),
-  /** How many alerts the notification held; lets a notifier say "3 of 12". */
-  size: z.int().check(z.positive()),
-  /** Unique per webhook delivery; shared by every alert of that delivery. */
+  alerts: z.array(alertSchema).check(z.minLength(1)),
   notificationId: z.string(),
-});
-export type AlertGroup = z.infer<typeof alertGroupSchema>;
-
-/** detail of `Alertmanager Alert`: one per alert in every accepted webhook. */
-export const alertEventSchema = z.looseObject({
-  alert: alertSchema,
-  group: alertGroupSchema,
   receivedAt: z.string(),
+  part: z.int().check(z.positive()),
+  parts: z.int().check(z.positive()),
+  /** How many alerts the whole notification held (all parts). */
+  size: z.int().check(z.positive()),
 });
-export type AlertEvent = z.infer<typeof alertEventSchema>;
+export type NotificationEvent = z.infer<typeof notificationEventSchema>;
 
-/** A scale step as the router asks for it. Exactly one of `change` and `set`. */
-export const scaleActionSchema = z.object({
-  kind: z.literal('scale'),
-  /** Unique per decision and step: the idempotency key of the scaling call. */
+/** An action as the router planned it, with its outcome so far (`requested`) or why it will not be taken. */
+export const plannedActionSchema = z.object({
   actionId: z.string(),
+  kind: z.enum(['scale', 'notify']),
+  receiver: z.string(),
+  /** Node group for scale actions; channel for notify actions. */
+  target: z.string(),
+  outcome: z.enum(['requested', 'skipped', 'muted']),
+  detail: z.optional(z.string()),
+});
+export type PlannedAction = z.infer<typeof plannedActionSchema>;
+
+/** detail of `Alert Decided`: once per new alert occurrence, and again per extra step of a still-firing alert. */
+export const alertDecidedSchema = z.object({
+  decisionId: z.string(),
+  alert: alertSchema,
+  group: groupRefSchema,
+  /** The receivers of the routes it matched, in route-tree order. */
+  receivers: z.array(z.string()),
+  /** 1 for a new occurrence; higher for an extra step. */
+  step: z.int().check(z.positive()),
+  actions: z.array(plannedActionSchema),
+  at: z.string(),
+});
+export type AlertDecided = z.infer<typeof alertDecidedSchema>;
+
+/** One decision a scale request serves: its own action id (per decision and step), and the alert. */
+export const scaleMemberSchema = z.object({
+  decisionId: z.string(),
+  actionId: z.string(),
+  alert: alertSchema,
+  group: groupRefSchema,
+});
+export type ScaleMember = z.infer<typeof scaleMemberSchema>;
+
+/**
+ * detail of `Scale Requested`: one per node group and scale config per router
+ * batch, listing every decision it serves. Exactly one of `change` and `set`.
+ * The scaler applies one step for it and records the shared outcome on every
+ * decision. Past the bus's size limit it is split into parts with the same
+ * `actionId`: the first part processed decides, the others share its outcome.
+ */
+export const scaleRequestedSchema = z.object({
+  /** The request's id: the idempotency key of the scaling call. */
+  actionId: z.string(),
+  nodeGroup: z.string(),
   receiver: z.string(),
   /** Which of the receiver's `scale_configs` asked (its escalation settings). */
   configIndex: z.int().check(z.nonnegative()),
-  nodeGroup: z.string(),
   change: z.optional(z.int()),
   set: z.optional(z.int().check(z.nonnegative())),
   cooldownSeconds: z.number().check(z.nonnegative()),
   dryRun: z.boolean(),
-  /** 1 for the first step of an occurrence; higher when a still-firing alert steps again. */
-  step: z.int().check(z.positive()),
   /** Set when this request is a capacity fallback from another node group. */
   fallbackFrom: z.optional(z.string()),
+  decisionIds: z.array(z.string()).check(z.minLength(1)),
+  alerts: z.array(scaleMemberSchema).check(z.minLength(1)),
+  part: z._default(z.int().check(z.positive()), 1),
+  parts: z._default(z.int().check(z.positive()), 1),
+  requestedAt: z.string(),
 });
-export type ScaleAction = z.infer<typeof scaleActionSchema>;
+export type ScaleRequested = z.infer<typeof scaleRequestedSchema>;
 
 export const notifyChannelSchema = z.enum(CHANNELS);
 export type { NotifyChannel };
 
-/** A notification as the router asks for it: one receiver's one channel config. */
-export const notifyActionSchema = z.object({
-  kind: z.literal('notify'),
+/** One alert a notify request carries, with its decision and its own action id (per decision and channel config). */
+export const notifyMemberSchema = z.object({
+  decisionId: z.string(),
+  actionId: z.string(),
+  alert: alertSchema,
+});
+export type NotifyMember = z.infer<typeof notifyMemberSchema>;
+
+/**
+ * detail of `Notify Requested`: one per receiver channel config and
+ * Alertmanager group notification per router batch (an escalation's, per
+ * scale request), listing its alerts. Grouped channels send it as one
+ * message; PagerDuty sends one event per alert.
+ */
+export const notifyRequestedSchema = z.object({
   actionId: z.string(),
   receiver: z.string(),
   channel: notifyChannelSchema,
   /** Index of the config within the receiver's `<channel>_configs`. */
   configIndex: z.int().check(z.nonnegative()),
-  /** Why the router asked: a routed alert, or an escalation after remediation failed. */
+  /** Why: a routed alert, or an escalation after remediation failed. */
   reason: z._default(z.enum(['routed', 'escalation']), 'routed'),
-});
-export type NotifyAction = z.infer<typeof notifyActionSchema>;
-
-const groupRefSchema = z.object({
-  groupKey: z.string(),
-  notificationId: z.string(),
-  size: z.int().check(z.positive()),
-  externalURL: z.string(),
-  truncatedAlerts: z.number(),
-});
-
-/** detail of `Scale Requested`. */
-export const scaleRequestedSchema = z.object({
-  decisionId: z.string(),
-  alert: alertSchema,
   group: groupRefSchema,
-  action: scaleActionSchema,
-  requestedAt: z.string(),
-});
-export type ScaleRequested = z.infer<typeof scaleRequestedSchema>;
-
-/** detail of `Notify Requested`. */
-export const notifyRequestedSchema = z.object({
-  decisionId: z.string(),
-  alert: alertSchema,
-  group: groupRefSchema,
-  action: notifyActionSchema,
+  decisionIds: z.array(z.string()).check(z.minLength(1)),
+  alerts: z.array(notifyMemberSchema).check(z.minLength(1)),
+  part: z._default(z.int().check(z.positive()), 1),
+  parts: z._default(z.int().check(z.positive()), 1),
   requestedAt: z.string(),
 });
 export type NotifyRequested = z.infer<typeof notifyRequestedSchema>;
@@ -134,13 +183,13 @@ export const scalingOutcomeSchema = z.enum([
   'dry-run',
   'backed-off',
   'fallback',
+  'expired',
   'failed',
 ]);
 export type ScalingOutcome = z.infer<typeof scalingOutcomeSchema>;
 
-/** detail of `Scaling Action`: what the scaler did with one request, or why it did not. */
+/** detail of `Scaling Action`: what the scaler did with one request, or why it did not; once per request. */
 export const scalingActionEventSchema = z.object({
-  decisionId: z.string(),
   actionId: z.string(),
   nodeGroup: z.string(),
   asgName: z.string(),
@@ -148,23 +197,36 @@ export const scalingActionEventSchema = z.object({
   to: z.nullable(z.int()),
   reason: z.string(),
   outcome: scalingOutcomeSchema,
-  alert: z.pick(alertSchema, { status: true, labels: true, fingerprint: true, startsAt: true }),
+  decisionIds: z.array(z.string()),
+  requestedAt: z.string(),
   at: z.string(),
 });
 export type ScalingActionEvent = z.infer<typeof scalingActionEventSchema>;
 
 export const notificationOutcomeSchema = z.enum(['sent', 'failed', 'skipped']);
 
-/** detail of `Notification Sent`: a delivery to one channel, delivered or given up. */
-export const notificationSentSchema = z.object({
+/** What one alert's send came to, within a `Notification Sent`. */
+export const sendOutcomeSchema = z.object({
   decisionId: z.string(),
   actionId: z.string(),
-  receiver: z.string(),
-  channel: notifyChannelSchema,
   dedupKey: z.string(),
   outcome: notificationOutcomeSchema,
   reason: z.optional(z.string()),
   attempts: z.int().check(z.nonnegative()),
+});
+
+/**
+ * detail of `Notification Sent`: what became of one notify request, per
+ * alert; `outcome` is `failed` if any failed, else `sent` if any went out, else `skipped`.
+ */
+export const notificationSentSchema = z.object({
+  actionId: z.string(),
+  receiver: z.string(),
+  channel: notifyChannelSchema,
+  reason: z._default(z.enum(['routed', 'escalation']), 'routed'),
+  outcome: notificationOutcomeSchema,
+  decisionIds: z.array(z.string()),
+  sends: z.array(sendOutcomeSchema),
   at: z.string(),
 });
 export type NotificationSent = z.infer<typeof notificationSentSchema>;
@@ -186,7 +248,8 @@ export type Publisher = keyof typeof PUBLISHED_BY;
 
 /** Every detail-type with its schema: used to validate what we put and to generate docs/schemas. */
 export const detailSchemas = {
-  [DetailType.Alert]: alertEventSchema,
+  [DetailType.Notification]: notificationEventSchema,
+  [DetailType.AlertDecided]: alertDecidedSchema,
   [DetailType.ScaleRequested]: scaleRequestedSchema,
   [DetailType.NotifyRequested]: notifyRequestedSchema,
   [DetailType.ScalingAction]: scalingActionEventSchema,
@@ -207,15 +270,13 @@ export interface BusEvent<T = unknown> {
 export type EventPattern = { readonly [key: string]: EventPattern | readonly unknown[] };
 
 export const patterns = {
-  /** Every alert accepted at ingest: the router's input. */
-  alerts: { source: [EVENT_SOURCE], 'detail-type': [DetailType.Alert] },
-  /** Every notification accepted at ingest: the router's input (v2). */
+  /** Every notification accepted at ingest: the router's input. */
   notifications: { source: [EVENT_SOURCE], 'detail-type': [DetailType.Notification] },
   /** Scale requests for one node group: one rule (and FIFO message group) per node group. */
   scaleRequested: (nodeGroup: string): EventPattern => ({
     source: [EVENT_SOURCE],
     'detail-type': [DetailType.ScaleRequested],
-    detail: { action: { nodeGroup: [nodeGroup] } },
+    detail: { nodeGroup: [nodeGroup] },
   }),
   /** Notification requests: the notifier's input. */
   notifyRequested: { source: [EVENT_SOURCE], 'detail-type': [DetailType.NotifyRequested] },

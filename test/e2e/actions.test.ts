@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLog } from '../support/fakes/log';
 import { controlRoutes } from '../../lambdas/local/control-routes';
@@ -7,37 +6,15 @@ import { startLocalPipeline, type LocalPipeline } from '../../lambdas/local/pipe
 import { parseConfigText } from '../../lambdas/shared/config/load';
 import { eventually, startAlertmanager, type RunningAlertmanager } from '../support/alertmanager';
 import { needBinary } from '../support/binaries';
+import { fakePagerduty, type FakePagerduty } from '../support/fakes/http-peer';
+import { DetailType, type NotificationEvent } from '../../lambdas/shared/events';
 
 const TOKEN = 'e2e-actions-token';
-
-interface PagerdutyRequest {
-  routing_key: string;
-  event_action: 'trigger' | 'resolve';
-  dedup_key: string;
-  payload?: { summary: string; severity: string };
-}
-
-/** A fake PagerDuty Events API v2 on loopback that keeps every event it is sent. */
-async function fakePagerduty(): Promise<{ url: string; events: PagerdutyRequest[]; server: Server }> {
-  const events: PagerdutyRequest[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      const event = JSON.parse(body) as PagerdutyRequest;
-      events.push(event);
-      response.writeHead(202, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: event.dedup_key }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v2/enqueue`, events, server };
-}
 
 describe.runIf(needBinary('prometheus-alertmanager') && needBinary('amtool'))('end to end with a real Alertmanager: actions', () => {
   let pipeline: LocalPipeline;
   let server: LocalServer;
-  let pagerduty: Awaited<ReturnType<typeof fakePagerduty>>;
+  let pagerduty: FakePagerduty;
   let now: number;
   const alertmanagers: RunningAlertmanager[] = [];
 
@@ -70,7 +47,7 @@ receivers:
   afterAll(async () => {
     await server.close();
     await pipeline.stop();
-    pagerduty.server.close();
+    await pagerduty.close();
   });
 
   const api = async <T>(path: string): Promise<T> => {
@@ -79,8 +56,9 @@ receivers:
     return (await response.json()) as T;
   };
   const desiredOf = async (name: string) => (await api<{ name: string; desired: number }[]>('/api/node-groups')).find((g) => g.name === name)?.desired;
-  const deliveriesOf = async (queue: string) =>
-    (await api<{ labels: Record<string, string>; duplicates: number; actions: { outcome: string }[] }[]>('/api/decisions?limit=1000')).find((d) => d.labels.queue === queue);
+  /** How many times the alert with this queue label has reached alertscale (one per notification carrying it). */
+  const deliveriesOf = (queue: string) =>
+    pipeline.events.newest(10_000, DetailType.Notification).filter((e) => (e.detail as NotificationEvent).alerts.some((alert) => alert.labels.queue === queue)).length;
 
   it('raises a node group once per cooldown, however many times Alertmanager re-sends the alert', async () => {
     const am = await startAlertmanager({ webhookUrl: `${server.url}/alertmanager`, token: TOKEN, groupInterval: '1s', repeatInterval: '1s' });
@@ -89,7 +67,7 @@ receivers:
     await am.addAlert({ alertname: 'GPUQueueDepthHigh', nodegroup: 'gpu-a100', queue: 'train', severity: 'warning' }, { start: new Date(now - 60_000).toISOString() });
 
     // Five deliveries within the cooldown: one raise.
-    await eventually(async () => ((await deliveriesOf('train'))?.duplicates ?? 0) >= 4 || undefined, 'five deliveries of the alert');
+    await eventually(() => deliveriesOf('train') >= 5 || undefined, 'five deliveries of the alert');
     await pipeline.idle();
     expect(await desiredOf('gpu-a100')).toBe(4);
     const [group] = await api<{ name: string; lastScalingAction: { outcome: string; from: number; to: number } }[]>('/api/node-groups');
@@ -98,8 +76,8 @@ receivers:
     // The cooldown passes while the alert still fires: the next re-send steps once more.
     now += 5 * 60_000;
     await eventually(async () => ((await desiredOf('gpu-a100')) === 6 ? true : undefined), 'the second step');
-    const seen = (await deliveriesOf('train'))!.duplicates;
-    await eventually(async () => ((await deliveriesOf('train'))!.duplicates >= seen + 3 ? true : undefined), 'three more re-sends');
+    const seen = deliveriesOf('train');
+    await eventually(() => (deliveriesOf('train') >= seen + 3 ? true : undefined), 'three more re-sends');
     await pipeline.idle();
     expect(await desiredOf('gpu-a100')).toBe(6);
     expect(await desiredOf('gpu-h100')).toBe(1);

@@ -4,7 +4,7 @@ import { memoryLog } from '../support/fakes/log';
 import { startLocalServer, type LocalServer } from '../../lambdas/local/http-server';
 import { startLocalPipeline, type LocalPipeline } from '../../lambdas/local/pipeline';
 import { parseConfigText } from '../../lambdas/shared/config/load';
-import { DetailType, type AlertEvent } from '../../lambdas/shared/events';
+import { DetailType, type AlertDecided, type NotificationEvent, type ScaleRequested } from '../../lambdas/shared/events';
 import { eventually, startAlertmanager, type RunningAlertmanager } from '../support/alertmanager';
 import { needBinary } from '../support/binaries';
 
@@ -42,14 +42,22 @@ describe.runIf(needBinary('prometheus-alertmanager') && needBinary('amtool'))('e
     await pipeline.stop();
   });
 
-  const alertEvents = () => busEvents.filter((e) => e['detail-type'] === DetailType.Alert).map((e) => e.detail as AlertEvent);
+  /** Every alert in every notification event on the bus, with the notification it came in. */
+  const alertEvents = () =>
+    busEvents
+      .filter((e) => e['detail-type'] === DetailType.Notification)
+      .flatMap((e) => {
+        const notification = e.detail as NotificationEvent;
+        return notification.alerts.map((alert) => ({ alert, notification }));
+      });
+  const detailsOf = <T>(detailType: string) => busEvents.filter((e) => e['detail-type'] === detailType).map((e) => e.detail as T);
   const startedAlertmanager = async (options: { repeatInterval?: string; groupInterval?: string } = {}) => {
     const am = await startAlertmanager({ webhookUrl: `${server.url}/alertmanager`, token: TOKEN, ...options });
     alertmanagers.push(am);
     return am;
   };
 
-  it('puts every alert Alertmanager sends on the local bus as an Alertmanager Alert event', async () => {
+  it('puts every notification Alertmanager sends on the local bus as one Alertmanager Notification event', async () => {
     const am = await startedAlertmanager();
     const start = new Date(Date.now() - 60_000).toISOString();
     for (const queue of ['e2e-q0', 'e2e-q1', 'e2e-q2']) {
@@ -66,12 +74,12 @@ describe.runIf(needBinary('prometheus-alertmanager') && needBinary('amtool'))('e
     for (const event of events) {
       expect(event.alert).toMatchObject({ status: 'firing', annotations: { summary: `${event.alert.labels.queue} deep` } });
       expect(event.alert.fingerprint).toMatch(/^[0-9a-f]{16}$/);
-      expect(event.group).toMatchObject({ receiver: 'alertscale', groupKey: expect.stringContaining('GPUQueueDepthHigh'), externalURL: expect.stringContaining('http') });
+      expect(event.notification).toMatchObject({ receiver: 'alertscale', groupKey: expect.stringContaining('GPUQueueDepthHigh'), externalURL: expect.stringContaining('http'), part: 1, parts: 1 });
       expect(Date.parse(event.alert.startsAt)).toBe(Date.parse(start));
     }
   });
 
-  it('records one decision per occurrence from two Alertmanagers re-sending the group, with every extra delivery counted', async () => {
+  it('records one decision per occurrence from two Alertmanagers re-sending the group, and publishes nothing for the extra deliveries', async () => {
     const replicas = [await startedAlertmanager({ groupInterval: '1s', repeatInterval: '1s' }), await startedAlertmanager({ groupInterval: '1s', repeatInterval: '1s' })];
     const start = new Date(Date.now() - 30_000).toISOString();
     const labels = (queue: string) => ({ alertname: 'GPUQueueDepthHigh', nodegroup: 'gpu-a100', queue, severity: 'warning' });
@@ -85,15 +93,12 @@ describe.runIf(needBinary('prometheus-alertmanager') && needBinary('amtool'))('e
     await pipeline.idle();
 
     const response = await fetch(`${server.url}/api/decisions?limit=100`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const decisions = ((await response.json()) as { labels: Record<string, string>; duplicates: number; status: string }[]).filter((d) => d.labels.queue?.startsWith('ha-'));
+    const decisions = ((await response.json()) as { decisionId: string; labels: Record<string, string>; status: string }[]).filter((d) => d.labels.queue?.startsWith('ha-'));
     expect(decisions.map((d) => d.labels.queue).sort()).toEqual(['ha-0', 'ha-1']);
-    for (const decision of decisions) {
-      const received = deliveries().filter((e) => e.alert.labels.queue === decision.labels.queue).length;
-      expect(decision.duplicates).toBe(received - 1);
-      expect(decision.status).toBe('firing');
-    }
-    const scaleRequests = busEvents.filter((e) => e['detail-type'] === DetailType.ScaleRequested && (e.detail as AlertEvent).alert.labels.queue?.startsWith('ha-'));
-    expect(scaleRequests).toHaveLength(2);
+    expect(decisions.every((d) => d.status === 'firing')).toBe(true);
+    const ids = new Set(decisions.map((d) => d.decisionId));
+    expect(detailsOf<AlertDecided>(DetailType.AlertDecided).filter((d) => ids.has(d.decisionId))).toHaveLength(2);
+    expect(detailsOf<ScaleRequested>(DetailType.ScaleRequested).flatMap((r) => r.decisionIds).filter((id) => ids.has(id)).sort()).toEqual([...ids].sort());
   });
 
   it('records the resolve of an occurrence as its own decision, once', async () => {

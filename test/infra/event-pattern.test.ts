@@ -7,14 +7,14 @@ describe('toEventPattern', () => {
     expect(toEventPattern(patterns.scaleRequested('gpu-a100'))).toEqual({
       source: ['alertscale'],
       detailType: ['Scale Requested'],
-      detail: { action: { nodeGroup: ['gpu-a100'] } },
+      detail: { nodeGroup: ['gpu-a100'] },
     });
   });
 
   it('copies the shared pattern, so CDK can never change the one local mode evaluates', () => {
-    const converted = toEventPattern(patterns.alerts);
+    const converted = toEventPattern(patterns.notifications);
     (converted.source as string[]).push('someone-else');
-    expect(patterns.alerts.source).toEqual(['alertscale']);
+    expect(patterns.notifications.source).toEqual(['alertscale']);
   });
 
   it('refuses a key that is not an EventBridge event field rather than widening the rule', () => {

@@ -32,14 +32,14 @@ describe('alerts rule', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: stack.resolve(stack.eventBus.bus.eventBusName),
-      EventPattern: patterns.alerts,
+      EventPattern: patterns.notifications,
     });
   });
 
   it('delivers to the alert queue, retrying for a day, then parking the event in the target dead-letter queue', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: patterns.alerts,
+      EventPattern: patterns.notifications,
       Targets: [
         Match.objectLike({
           Arn: stack.resolve(stack.alertQueue.queue.queueArn),

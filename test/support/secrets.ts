@@ -6,6 +6,7 @@
  */
 export const SUITE_SECRETS: readonly string[] = [
   // webhook tokens
+  'pause-cli-token',
   'test-token-7f3a9c',
   'dedupe-test-token',
   'http-test-token',
@@ -21,4 +22,8 @@ export const SUITE_SECRETS: readonly string[] = [
   'pd-routing-key-7f3a9c1e5b2d4f60',
   '/services/T0TEST/B0TEST/slack-webhook-secret-8c1d',
   'hook-signing-key-2b9e4a7d1c6f',
+  // notifier: Events API v1, http_config credentials
+  'pd-service-key-v1-3e8b0c5a9d2f',
+  'cp-bearer-token-6a1f9e3c7b20',
+  'cp-basic-password-4d7e2a9b1c',
 ];

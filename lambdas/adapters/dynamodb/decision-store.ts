@@ -1,19 +1,23 @@
 import {
+  BatchGetItemCommand,
   GetItemCommand,
   PutItemCommand,
-  ScanCommand,
+  QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { systemClock, type Clock } from '../../shared/clock';
-import type { DecisionWriter, DeliveryResult, StepClaim } from '../../router/ports';
+import type { DecisionWriter, StepClaim } from '../../router/ports';
 import type { DecisionLookup } from '../../scaler/ports';
+import { sleep } from '../../shared/backoff';
+import { systemClock, type Clock } from '../../shared/clock';
 import type { ActionRecord, ActionRecorder, DecisionRecord } from '../../shared/decisions';
-import { epochSeconds, isConditionFailure, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
+import { isConditionFailure, isExpired, itemKey, keyOf, RECENT_DECISIONS_INDEX, TABLE_PARTITION_KEY, whenExpiredCountsAsAbsent } from './table';
 
 const KIND = 'decision';
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
 
 interface StoredAction extends ActionRecord {
   readonly seq: number;
@@ -29,7 +33,6 @@ interface StoredDecision {
   labels: Record<string, string>;
   receivers: string[];
   actions: Record<string, StoredAction>;
-  deliveries: number;
   step: number;
   refireAt?: number;
   originEventId?: string;
@@ -37,12 +40,12 @@ interface StoredDecision {
   createdAt: string;
   updatedAt: string;
   expiresAt: number;
+  /** The partition key of the recent-decisions index: the UTC day it was created. */
+  recentBucket: string;
 }
 
-/** A delivery's identity, so a redelivery of the very message that created a record can be told apart. */
-export interface DeliveryOrigin {
-  readonly eventId?: string | undefined;
-}
+/** The recent-decisions index's partition of one UTC day. */
+export const recentBucketOf = (iso: string) => `${KIND}#${iso.slice(0, 10)}`;
 
 function toRecord(item: StoredDecision): DecisionRecord {
   const actions = Object.values(item.actions ?? {}).sort((a, b) => a.seq - b.seq || a.actionId.localeCompare(b.actionId));
@@ -54,7 +57,6 @@ function toRecord(item: StoredDecision): DecisionRecord {
     labels: item.labels,
     receivers: item.receivers,
     actions: actions.map(({ seq: _seq, ...action }) => action),
-    duplicates: Math.max(0, item.deliveries - 1),
     step: item.step,
     refireAt: item.refireAt === undefined ? undefined : new Date(item.refireAt).toISOString(),
     createdAt: item.createdAt,
@@ -65,53 +67,75 @@ function toRecord(item: StoredDecision): DecisionRecord {
   };
 }
 
+function toItem(decision: DecisionRecord, now: Date): StoredDecision {
+  return {
+    pk: itemKey.decision(decision.decisionId),
+    kind: KIND,
+    decisionId: decision.decisionId,
+    fingerprint: decision.fingerprint,
+    startsAt: decision.startsAt,
+    status: decision.status,
+    labels: decision.labels,
+    receivers: [...decision.receivers],
+    actions: Object.fromEntries(decision.actions.map((action, seq) => [action.actionId, { ...action, seq }])),
+    step: decision.step,
+    ...(decision.refireAt !== undefined ? { refireAt: Date.parse(decision.refireAt) } : {}),
+    ...(decision.originEventId !== undefined ? { originEventId: decision.originEventId } : {}),
+    createdAt: decision.createdAt,
+    updatedAt: now.toISOString(),
+    expiresAt: decision.expiresAt,
+    recentBucket: recentBucketOf(decision.createdAt),
+  };
+}
+
+const chunksOf = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 /**
- * Decision records in the alertscale DynamoDB table. The record *is* the
- * dedupe item: the first delivery of an occurrence creates it and every later
- * one increments its delivery count, in one conditional UpdateItem — so a new
- * occurrence costs exactly one write. Expired records (TTL deletion lags by up
- * to days) are treated as absent.
+ * Decision records in the alertscale DynamoDB table: one item per alert
+ * occurrence, the dedupe item and the audit trail in one. A duplicate costs
+ * a share of a batched read; a new occurrence one conditional write (and one
+ * write of the keys-only recent-decisions index); outcomes are set action by
+ * action. Expired records (TTL deletion lags by up to days) count as absent.
  */
 export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, DecisionLookup {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly clock: Clock = systemClock,
+    /** Waits between rounds of BatchGetItem's unprocessed keys. */
+    private readonly wait: (ms: number) => Promise<void> = sleep,
   ) {}
 
-  async recordDelivery(decision: DecisionRecord, now: Date, origin: DeliveryOrigin = {}): Promise<DeliveryResult> {
-    const item = this.newItem(decision, now, origin);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const result = await this.client.send(new UpdateItemCommand(this.deliveryUpdate(item, now)));
-        const stored = unmarshall(result.Attributes ?? {}) as StoredDecision;
-        return { kind: stored.deliveries === 1 ? 'new' : 'duplicate', decision: toRecord(stored) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      // An expired record still exists: replace it, unless a concurrent delivery already did.
-      try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: marshall(item, { removeUndefinedValues: true }),
-            ConditionExpression: whenExpiredCountsAsAbsent.noLiveItem,
-            ExpressionAttributeValues: whenExpiredCountsAsAbsent.nowValue(now),
-          }),
-        );
-        return { kind: 'new', decision: toRecord(item) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+  async getMany(decisionIds: readonly string[], now: Date = this.clock()): Promise<ReadonlyMap<string, DecisionRecord>> {
+    const found = new Map<string, DecisionRecord>();
+    for (const chunk of chunksOf([...new Set(decisionIds)], BATCH_GET_KEYS)) {
+      for (const item of await this.batchGet(chunk.map((id) => keyOf(itemKey.decision(id))), true)) {
+        const stored = unmarshall(item) as StoredDecision;
+        if (!isExpired(stored.expiresAt, now)) found.set(stored.decisionId, toRecord(stored));
       }
     }
-    throw new Error(`could not record delivery of decision ${decision.decisionId}: it kept changing under us`);
+    return found;
   }
 
-  async claimStep(
-    decisionId: string,
-    claim: StepClaim,
-    now: Date,
-  ): Promise<boolean> {
+  async create(decision: DecisionRecord, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall(toItem(decision, now), { removeUndefinedValues: true }),
+          // A live record wins; an expired one (TTL not done yet) is replaced.
+          ConditionExpression: whenExpiredCountsAsAbsent.noLiveItem,
+          ExpressionAttributeValues: whenExpiredCountsAsAbsent.nowValue(now),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimStep(decisionId: string, claim: StepClaim, now: Date): Promise<boolean> {
     const names: Record<string, string> = {};
     const values: Record<string, AttributeValue> = {
       ':expected': { N: String(Date.parse(claim.expectedRefireAt)) },
@@ -166,116 +190,84 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    // A new action (a capacity fallback, an escalation): added after the others.
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: 'SET actions.#id = :action, updatedAt = :updatedAt',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#id': action.actionId },
-        ExpressionAttributeValues: {
-          ':action': { M: marshall({ ...action, seq: this.clock().getTime() }, { removeUndefinedValues: true }) },
-          ':updatedAt': { S: this.clock().toISOString() },
-        },
-      }),
-    );
+    // A new action (a capacity fallback, an escalation): added after the others. A decision that is
+    // gone (its TTL passed) has nothing to record on: the outcome is still on the bus.
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET actions.#id = :action, updatedAt = :updatedAt',
+          ConditionExpression: `attribute_exists(${TABLE_PARTITION_KEY})`,
+          ExpressionAttributeNames: { '#id': action.actionId },
+          ExpressionAttributeValues: {
+            ':action': { M: marshall({ ...action, seq: this.clock().getTime() }, { removeUndefinedValues: true }) },
+            ':updatedAt': { S: this.clock().toISOString() },
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async get(decisionId: string): Promise<DecisionRecord | undefined> {
-    const now = this.clock();
-    const result = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: keyOf(itemKey.decision(decisionId)), ConsistentRead: true }),
-    );
+    const result = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(itemKey.decision(decisionId)), ConsistentRead: true }));
     if (!result.Item) return undefined;
     const item = unmarshall(result.Item) as StoredDecision;
-    return isExpired(item.expiresAt, now) ? undefined : toRecord(item);
+    return isExpired(item.expiresAt, this.clock()) ? undefined : toRecord(item);
   }
 
   /**
-   * Newest first. A parallel scan of the decision items, sorted here: no index
-   * to keep (an index would cost a second write per decision), at the price of
-   * reading the table (30 days of decisions by default) on every call. Fine
-   * for an operator's read and for local mode; see README ("Reading decisions").
+   * Newest first, without reading the table: the recent-decisions index is
+   * queried one UTC day at a time, newest day first, until `limit` keys are
+   * found or the decision TTL's days are all looked at; then the items are
+   * read in batches of 100. One call costs about `limit` / 100 index pages and
+   * `limit` item reads (eventually consistent), whatever the table holds.
    */
-  async listRecent(limit: number): Promise<readonly DecisionRecord[]> {
+  async listRecent(limit: number, ttlDays = 31): Promise<readonly DecisionRecord[]> {
     const now = this.clock();
-    const segments = 8;
-    const pages = await Promise.all(
-      Array.from({ length: segments }, async (_, segment) => {
-        const items: StoredDecision[] = [];
-        let start: Record<string, AttributeValue> | undefined;
-        do {
-          const page = await this.client.send(
-            new ScanCommand({
-              TableName: this.tableName,
-              Segment: segment,
-              TotalSegments: segments,
-              FilterExpression: '#kind = :kind AND expiresAt > :nowSeconds',
-              ExpressionAttributeNames: { '#kind': 'kind' },
-              ExpressionAttributeValues: { ':kind': { S: KIND }, ...whenExpiredCountsAsAbsent.nowValue(now) },
-              ExclusiveStartKey: start,
-            }),
-          );
-          items.push(...(page.Items ?? []).map((item) => unmarshall(item) as StoredDecision));
-          start = page.LastEvaluatedKey;
-        } while (start);
-        return items;
-      }),
-    );
-    return pages
-      .flat()
+    const keys: Record<string, AttributeValue>[] = [];
+    for (let day = 0; day <= ttlDays && keys.length < limit; day++) {
+      const bucket = recentBucketOf(new Date(now.getTime() - day * 86_400_000).toISOString());
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: RECENT_DECISIONS_INDEX.name,
+            KeyConditionExpression: '#bucket = :bucket',
+            ExpressionAttributeNames: { '#bucket': RECENT_DECISIONS_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':bucket': { S: bucket } },
+            ScanIndexForward: false,
+            Limit: limit - keys.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        keys.push(...(page.Items ?? []).map((item) => ({ [TABLE_PARTITION_KEY]: item[TABLE_PARTITION_KEY]! })));
+        start = page.LastEvaluatedKey;
+      } while (start && keys.length < limit);
+    }
+    const items: StoredDecision[] = [];
+    for (const chunk of chunksOf(keys, BATCH_GET_KEYS)) items.push(...(await this.batchGet(chunk, false)).map((item) => unmarshall(item) as StoredDecision));
+    return items
+      .filter((item) => !isExpired(item.expiresAt, now))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.decisionId.localeCompare(a.decisionId))
       .slice(0, limit)
       .map(toRecord);
   }
 
-  /**
-   * One UpdateItem that writes every attribute of the record only if it is
-   * absent (`if_not_exists`) and counts the delivery: the first delivery
-   * creates the record, later ones only increment `deliveries`. An expired
-   * record fails the condition and is replaced by `recordDelivery`.
-   */
-  private deliveryUpdate(item: StoredDecision, now: Date) {
-    const { pk, deliveries: _deliveries, updatedAt, ...once } = item;
-    const fields = Object.entries(once).filter(([, value]) => value !== undefined);
-    return {
-      TableName: this.tableName,
-      Key: { pk: { S: pk } },
-      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = if_not_exists(#f${i}, :f${i})`).join(', ')}, updatedAt = :updatedAt ADD deliveries :one`,
-      ConditionExpression: whenExpiredCountsAsAbsent.absentOrLive,
-      ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
-      ExpressionAttributeValues: marshall(
-        {
-          ...Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value])),
-          ':updatedAt': updatedAt,
-          ':one': 1,
-          ':nowSeconds': epochSeconds(now),
-        },
-        { removeUndefinedValues: true },
-      ),
-      ReturnValues: 'ALL_NEW' as const,
-    };
-  }
-
-  private newItem(decision: DecisionRecord, now: Date, origin: DeliveryOrigin): StoredDecision {
-    return {
-      pk: itemKey.decision(decision.decisionId),
-      kind: KIND,
-      decisionId: decision.decisionId,
-      fingerprint: decision.fingerprint,
-      startsAt: decision.startsAt,
-      status: decision.status,
-      labels: decision.labels,
-      receivers: [...decision.receivers],
-      actions: Object.fromEntries(decision.actions.map((action, seq) => [action.actionId, { ...action, seq }])),
-      deliveries: 1,
-      step: decision.step,
-      refireAt: decision.refireAt === undefined ? undefined : Date.parse(decision.refireAt),
-      originEventId: origin.eventId,
-      createdAt: decision.createdAt,
-      updatedAt: now.toISOString(),
-      expiresAt: decision.expiresAt,
-    };
+  /** BatchGetItem of up to 100 keys, retrying what DynamoDB leaves unprocessed (with backoff), until all are read. */
+  private async batchGet(keys: Record<string, AttributeValue>[], consistent: boolean): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    let pending = keys;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await this.wait(Math.min(1_000, 25 * 2 ** round));
+      if (round > 8) throw new Error(`BatchGetItem left ${pending.length} key(s) unprocessed after ${round} rounds`);
+      const result = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } } }));
+      items.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return items;
   }
 }

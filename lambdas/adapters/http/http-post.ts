@@ -45,11 +45,23 @@ export interface HttpPostRequest {
   readonly timeoutMs: number;
   /** Values that must never appear in a reason (keys, the URL itself when it is the secret). */
   readonly secrets: readonly (string | undefined)[];
+  /**
+   * Statuses retried besides 429 and 5xx, for a peer that documents another
+   * one as "slow down" (PagerDuty's Events API v1 answers 403). @default - none
+   */
+  readonly retryStatuses?: readonly number[];
 }
+
+/**
+ * As much of `fetch` as delivery uses: a POST with headers, a string body, an
+ * abort signal and `redirect: 'manual'`. Global `fetch` is one; `tlsFetch`
+ * (for a config with TLS settings) another.
+ */
+export type PostFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /** What delivery needs from its surroundings; injected so tests control time and randomness. */
 export interface HttpPostContext {
-  readonly fetch: typeof fetch;
+  readonly fetch: PostFetch;
   readonly retry: RetrySettings;
   readonly sleep: (ms: number) => Promise<void>;
   /** Wall-clock now, used to read a `Retry-After` HTTP date. */
@@ -145,7 +157,7 @@ export async function postJson(request: HttpPostRequest, context: HttpPostContex
         return { ok: true, status, attempts: attempt };
       }
       reason = `HTTP ${status} from ${origin}${await snippet(response, secrets)}`;
-      if (!isTransientStatus(status)) return { ok: false, transient: false, status, reason, attempts: attempt };
+      if (!isTransientStatus(status) && !request.retryStatuses?.includes(status)) return { ok: false, transient: false, status, reason, attempts: attempt };
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), context.now());
     } catch (error) {
       status = undefined;

@@ -27,14 +27,24 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 }
 
 /**
+ * OpenSSL's and Node's codes for a server certificate that could not be
+ * verified (untrusted issuer, self-signed, expired, wrong name), as
+ * `fetch` and `node:https` put them on the error's cause.
+ */
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|HOSTNAME_MISMATCH/;
+
+/**
  * A one-line description of a thrown value that is safe to log: the error's
- * name and, for network failures, the system error code of its cause
- * (`ECONNREFUSED`), never a message that might quote a request.
+ * name and, for network failures, the system or TLS error code of its cause
+ * (`ECONNREFUSED`; `TLS certificate error (SELF_SIGNED_CERT_IN_CHAIN)`, so
+ * that a missing `ca_file` reads as what it is), never a message that might
+ * quote a request.
  */
 export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
   const cause = (error as Error & { cause?: unknown }).cause as { code?: unknown; name?: unknown } | undefined;
   const code = typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : undefined;
+  if (code !== undefined && CERTIFICATE_ERROR.test(code)) return `TLS certificate error (${code})`;
   return code ? `network error (${code})` : `network error (${error.name})`;
 }

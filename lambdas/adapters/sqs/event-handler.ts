@@ -65,12 +65,17 @@ export interface SqsEventHandlerOptions<S extends DetailSchemas> {
   readonly verb: string;
   readonly detailTypes: S;
   /**
-   * The use case for one event. `invocation.batch` holds every event of the
-   * invocation that parsed, for use cases that act on a batch as a whole (a
-   * notification listing several alerts); the same array is passed for each
-   * of them. Throw to fail the record; SQS delivers it again.
+   * The use case, one event at a time (give this or `handleBatch`). Throw to
+   * fail the record; SQS delivers it again.
    */
-  readonly handle: (event: InboundOf<S>, invocation: Invocation<S>) => Promise<unknown>;
+  readonly handle?: (event: InboundOf<S>, invocation: Invocation<S>) => Promise<unknown>;
+  /**
+   * The use case for a use case that acts on a batch as a whole (coalescing
+   * the alerts of several notifications): called once per invocation with
+   * every event that parsed; resolves to each record's error by message id
+   * (absent or `undefined`: done).
+   */
+  readonly handleBatch?: (invocation: Invocation<S>) => Promise<ReadonlyMap<string, Error | undefined>>;
   /**
    * A FIFO queue: records run in order, and a failure fails the rest of its
    * message group in this batch (so order holds), while other groups go on.
@@ -140,12 +145,22 @@ export function sqsEventHandler<S extends DetailSchemas>(options: SqsEventHandle
       }
     }
     const invocation: Invocation<S> = { batch: [...parsed.values()].filter((entry): entry is InboundOf<S> => !(entry instanceof PoisonMessageError)), context };
+    let batchRun: Promise<ReadonlyMap<string, Error | undefined>> | undefined;
+    const run = async (entry: InboundOf<S>): Promise<void> => {
+      if (options.handle) {
+        await options.handle(entry, invocation);
+        return;
+      }
+      batchRun ??= options.handleBatch?.(invocation) ?? Promise.resolve(new Map());
+      const error = (await batchRun).get(entry.messageId);
+      if (error) throw error;
+    };
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       const entry = parsed.get(record.messageId);
       try {
         if (entry === undefined || entry instanceof PoisonMessageError) throw entry ?? new PoisonMessageError(record.messageId, 'was not in the batch');
-        await options.handle(entry, invocation);
+        await run(entry);
       } catch (error) {
         const err = error as Error;
         const poison = err instanceof PoisonMessageError;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { normaliseTimestamp } from '../../shared/alertmanager';
 import type { LabelSet } from '../../shared/alertmanager';
+import { pagerdutyEventsApi } from '../../shared/channels';
 import type { PagerdutyConfig } from '../../shared/config/schema';
-import type { Alert, NotifyRequested } from '../../shared/events';
+import type { Alert } from '../../shared/events';
+import type { NotifyItem } from '../items';
 import { postJson } from '../../adapters/http/http-post';
 import { alertTitle } from '../render';
 import { fromHttp, type ChannelSender } from './sender';
@@ -26,6 +28,21 @@ export interface PagerdutyEvent {
   readonly links?: readonly { readonly href: string; readonly text: string }[];
   readonly client?: string;
   readonly client_url?: string;
+}
+
+/**
+ * An event for PagerDuty's Events API v1 (`create_event.json`), as
+ * Alertmanager sends it for a `service_key`: `client` and `client_url` only
+ * on a trigger.
+ */
+export interface PagerdutyV1Event {
+  readonly service_key: string;
+  readonly event_type: 'trigger' | 'resolve';
+  readonly incident_key: string;
+  readonly description: string;
+  readonly client?: string;
+  readonly client_url?: string;
+  readonly details: Record<string, unknown>;
 }
 
 /**
@@ -64,16 +81,27 @@ export function pagerdutySeverity(labels: LabelSet, fallback: PagerdutySeverity)
 
 const isHttpUrl = (value: string | undefined): value is string => value !== undefined && /^https?:\/\/\S+$/i.test(value);
 
-/** PagerDuty limits `summary` to 1024 characters. */
+/** PagerDuty limits a v2 `summary` and a v1 `description` to 1024 characters. */
 const MAX_SUMMARY = 1024;
+
+/** What alertscale tells PagerDuty about an alert beyond its summary: v2's `custom_details`, v1's `details`. */
+function alertDetails(request: NotifyItem): Record<string, unknown> {
+  const { alert } = request;
+  return { labels: alert.labels, annotations: alert.annotations, fingerprint: alert.fingerprint, decisionId: request.decisionId, reason: request.action.reason };
+}
+
+/** The config's `client_url`, else the Alertmanager the notification came from. */
+function clientUrlOf(request: NotifyItem, config: PagerdutyConfig): string | undefined {
+  return config.client_url ?? (isHttpUrl(request.group.externalURL) ? request.group.externalURL : undefined);
+}
 
 /**
  * The Events API v2 event for one alert: `trigger` while it fires, `resolve`
  * once it is resolved, both with the same `dedup_key`. The summary comes from
  * the `summary` or `description` annotation, else the alert name and labels.
  */
-export function pagerdutyEvent(request: NotifyRequested, config: PagerdutyConfig, routingKey: string): PagerdutyEvent {
-  const { alert, group } = request;
+export function pagerdutyEvent(request: NotifyItem, config: PagerdutyConfig, routingKey: string): PagerdutyEvent {
+  const { alert } = request;
   const dedupKey = pagerdutyDedupKey(alert);
   if (alert.status === 'resolved') {
     // PagerDuty needs only these three to resolve; the payload would be ignored.
@@ -85,7 +113,7 @@ export function pagerdutyEvent(request: NotifyRequested, config: PagerdutyConfig
     isHttpUrl(annotations.runbook_url) ? { href: annotations.runbook_url, text: 'Runbook' } : undefined,
     isHttpUrl(annotations.dashboard_url) ? { href: annotations.dashboard_url, text: 'Dashboard' } : undefined,
   ].filter((link) => link !== undefined);
-  const clientUrl = config.client_url ?? (isHttpUrl(group.externalURL) ? group.externalURL : undefined);
+  const clientUrl = clientUrlOf(request, config);
   return {
     routing_key: routingKey,
     event_action: 'trigger',
@@ -97,13 +125,7 @@ export function pagerdutyEvent(request: NotifyRequested, config: PagerdutyConfig
       timestamp: alert.startsAt,
       ...(labels.nodegroup !== undefined ? { component: labels.nodegroup } : {}),
       ...(labels.alertname !== undefined ? { class: labels.alertname } : {}),
-      custom_details: {
-        labels,
-        annotations,
-        fingerprint: alert.fingerprint,
-        decisionId: request.decisionId,
-        reason: request.action.reason,
-      },
+      custom_details: alertDetails(request),
     },
     ...(links.length > 0 ? { links } : {}),
     client: config.client,
@@ -111,15 +133,40 @@ export function pagerdutyEvent(request: NotifyRequested, config: PagerdutyConfig
   };
 }
 
-/** Events API v2: one event per alert, `trigger` then `resolve` on one `dedup_key`, so PagerDuty's incident follows the alert. */
+/**
+ * The Events API v1 event for one alert, for a config with a `service_key`:
+ * `trigger` while it fires and `resolve` once resolved, both with the
+ * occurrence's key as `incident_key` (the v2 `dedup_key`, so a config moved
+ * from v1 to v2 keeps its incidents' keys). Like Alertmanager, both carry the
+ * description and details; only the trigger names the client.
+ */
+export function pagerdutyV1Event(request: NotifyItem, config: PagerdutyConfig, serviceKey: string): PagerdutyV1Event {
+  const { alert } = request;
+  const base = { service_key: serviceKey, incident_key: pagerdutyDedupKey(alert), description: alertTitle(alert).slice(0, MAX_SUMMARY), details: alertDetails(request) };
+  if (alert.status === 'resolved') return { ...base, event_type: 'resolve' };
+  const clientUrl = clientUrlOf(request, config);
+  return { ...base, event_type: 'trigger', client: config.client, ...(clientUrl !== undefined ? { client_url: clientUrl } : {}) };
+}
+
+/** Events API v1 answers 403 when it throttles (PagerDuty's v1 retry guidance; Alertmanager retries it too). */
+const V1_RETRY_STATUSES = [403];
+
+/**
+ * One event per alert, `trigger` then `resolve` on one key, so PagerDuty's
+ * incident follows the alert: Events API v2 with a `routing_key`, v1 with a
+ * `service_key`, each posted to the config's `url` (for v1, the v1 endpoint).
+ */
 export const pagerdutySender: ChannelSender<'pagerduty'> = {
   channel: 'pagerduty',
   grouping: 'alert',
   credential: { what: 'routing key', required: true },
-  dedupKey: (requests) => pagerdutyDedupKey((requests[0] as NotifyRequested).alert),
+  dedupKey: (requests) => pagerdutyDedupKey((requests[0] as NotifyItem).alert),
   async send({ requests, config, credential, dedupKey }, { http }) {
-    const routingKey = credential ?? '';
-    const body = JSON.stringify(pagerdutyEvent(requests[0] as NotifyRequested, config, routingKey));
-    return fromHttp(await postJson({ url: config.url, body, headers: () => ({}), timeoutMs: config.timeout, secrets: [routingKey] }, http), dedupKey);
+    const key = credential ?? '';
+    const item = requests[0] as NotifyItem;
+    const v1 = pagerdutyEventsApi(config) === 'v1';
+    const body = JSON.stringify(v1 ? pagerdutyV1Event(item, config, key) : pagerdutyEvent(item, config, key));
+    const request = { url: config.url, body, headers: () => ({}), timeoutMs: config.timeout, secrets: [key], ...(v1 ? { retryStatuses: V1_RETRY_STATUSES } : {}) };
+    return fromHttp(await postJson(request, http), dedupKey);
   },
 };

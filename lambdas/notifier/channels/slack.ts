@@ -1,8 +1,8 @@
 import type { SlackConfig } from '../../shared/config/schema';
-import type { NotifyRequested } from '../../shared/events';
+import type { NotifyItem } from '../items';
 import { postJson } from '../../adapters/http/http-post';
 import { alertTitle, capAlerts, commonAlertName, formatLabels, overallStatus } from '../render';
-import { fromHttp, messageId, type ChannelSender } from './sender';
+import { authHeaders, fromHttp, messageId, type ChannelSender } from './sender';
 
 /** A Slack Block Kit block, as much of it as we send. */
 export type SlackBlock =
@@ -16,6 +16,26 @@ export interface SlackMessage {
   readonly text: string;
   readonly blocks: readonly SlackBlock[];
   readonly channel?: string;
+  /** The incoming webhook's fields for who posts: shown instead of the webhook's own name and icon. */
+  readonly username?: string;
+  readonly icon_emoji?: string;
+  readonly icon_url?: string;
+  /** Turn @names and #channels in the text into links. */
+  readonly link_names?: true;
+}
+
+/** The config keys that become fields of the message as written. */
+export type SlackMessageConfig = Pick<SlackConfig, 'max_alerts' | 'channel' | 'username' | 'icon_emoji' | 'icon_url' | 'link_names'>;
+
+/** `channel`, `username`, `icon_emoji`, `icon_url` as configured, and `link_names` when true (Alertmanager omits false). */
+function posterFields(config: SlackMessageConfig): Pick<SlackMessage, 'channel' | 'username' | 'icon_emoji' | 'icon_url' | 'link_names'> {
+  return {
+    ...(config.channel !== undefined ? { channel: config.channel } : {}),
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(config.icon_emoji !== undefined ? { icon_emoji: config.icon_emoji } : {}),
+    ...(config.icon_url !== undefined ? { icon_url: config.icon_url } : {}),
+    ...(config.link_names === true ? { link_names: true as const } : {}),
+  };
 }
 
 // Slack's limits: 50 blocks per message, 150 characters in a header, 3000 in a section.
@@ -31,7 +51,7 @@ export function escapeMrkdwn(text: string): string {
 const link = (url: string | undefined, label: string): string | undefined =>
   url !== undefined && /^https?:\/\/[^\s|>]+$/i.test(url) ? `<${url}|${label}>` : undefined;
 
-function alertSection(request: NotifyRequested): SlackBlock {
+function alertSection(request: NotifyItem): SlackBlock {
   const { alert, action } = request;
   const status = alert.status === 'firing' ? ':fire: *Firing*' : ':white_check_mark: *Resolved*';
   const name = alert.labels.alertname ? ` — *${escapeMrkdwn(alert.labels.alertname)}*` : '';
@@ -55,9 +75,10 @@ function alertSection(request: NotifyRequested): SlackBlock {
  * One Slack message for one Alertmanager group notification: a header with
  * the status and count, one section per alert (status, summary, labels,
  * links) up to `max_alerts`, and "and N more" for the rest. When every alert
- * is resolved, the header says RESOLVED.
+ * is resolved, the header says RESOLVED. The config's channel, username,
+ * icon and `link_names` go in as Slack's incoming-webhook fields.
  */
-export function slackMessage(requests: readonly NotifyRequested[], config: Pick<SlackConfig, 'max_alerts' | 'channel'>): SlackMessage {
+export function slackMessage(requests: readonly NotifyItem[], config: SlackMessageConfig): SlackMessage {
   const alerts = requests.map((request) => request.alert);
   const status = overallStatus(alerts);
   const firing = alerts.filter((alert) => alert.status === 'firing').length;
@@ -76,7 +97,7 @@ export function slackMessage(requests: readonly NotifyRequested[], config: Pick<
     ...(footer.length > 0 ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: footer.join(' · ') }] }] : []),
   ];
   const text = `[${status}:${count}] ${name}${omitted > 0 ? ` (and ${omitted} more)` : ''}`;
-  return { text, blocks, ...(config.channel !== undefined ? { channel: config.channel } : {}) };
+  return { text, blocks, ...posterFields(config) };
 }
 
 /** A Slack incoming webhook: one Block Kit message per group notification. The URL is the credential. */
@@ -85,9 +106,10 @@ export const slackSender: ChannelSender<'slack'> = {
   grouping: 'notification',
   credential: { what: 'api_url', required: true },
   dedupKey: (requests) => messageId('slack', requests),
-  async send({ requests, config, credential, dedupKey }, { http }) {
+  async send({ requests, config, credential, http: auth, dedupKey }, { http }) {
     const apiUrl = credential ?? '';
     const body = JSON.stringify(slackMessage(requests, config));
-    return fromHttp(await postJson({ url: apiUrl, body, headers: () => ({}), timeoutMs: config.timeout, secrets: [apiUrl] }, http), dedupKey);
+    const headers = () => authHeaders(auth);
+    return fromHttp(await postJson({ url: apiUrl, body, headers, timeoutMs: config.timeout, secrets: [apiUrl, ...(auth?.secrets ?? [])] }, http), dedupKey);
   },
 };

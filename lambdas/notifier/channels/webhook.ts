@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { webhookUrlSource } from '../../shared/channels';
 import type { WebhookConfig } from '../../shared/config/schema';
-import type { NotifyRequested } from '../../shared/events';
+import type { NotifyItem } from '../items';
 import { postJson } from '../../adapters/http/http-post';
 import { capAlerts, overallStatus } from '../render';
-import { fromHttp, messageId, type ChannelSender } from './sender';
+import { authHeaders, fromHttp, messageId, type ChannelSender } from './sender';
 
 /** Header carrying the Unix time (seconds) the request was signed at. */
 export const TIMESTAMP_HEADER = 'X-Alertscale-Timestamp';
@@ -24,7 +25,7 @@ export interface WebhookBody {
   readonly externalURL: string;
   /** Alerts of this notification that are not in `alerts` (the cap, plus Alertmanager's own truncation). */
   readonly truncatedAlerts: number;
-  readonly alerts: readonly NotifyRequested['alert'][];
+  readonly alerts: readonly NotifyItem['alert'][];
   /** One per listed alert, in the same order: why alertscale notified and the decision to look up. */
   readonly decisions: readonly {
     readonly decisionId: string;
@@ -36,7 +37,7 @@ export interface WebhookBody {
 }
 
 /** The body for one group notification, listing up to `max_alerts` alerts (0: all). */
-export function webhookBody(requests: readonly NotifyRequested[], config: Pick<WebhookConfig, 'max_alerts'>): WebhookBody {
+export function webhookBody(requests: readonly NotifyItem[], config: Pick<WebhookConfig, 'max_alerts'>): WebhookBody {
   const first = requests[0];
   if (!first) throw new RangeError('a webhook notification needs at least one alert');
   const truncated = Math.max(0, ...requests.map((request) => request.group.truncatedAlerts));
@@ -102,16 +103,22 @@ export function verifyWebhookSignature(input: WebhookVerification): boolean {
   return expected.length === received.length && timingSafeEqual(expected, received);
 }
 
-/** The control plane's webhook: one signed JSON POST per group notification (unsigned, with a warning, without a key). */
+/**
+ * The control plane's webhook: one signed JSON POST per group notification
+ * (unsigned, with a warning, without a key) to `url` or the URL in `url_file`,
+ * with `http_config`'s `Authorization` header when it has one.
+ */
 export const webhookSender: ChannelSender<'webhook'> = {
   channel: 'webhook',
   grouping: 'notification',
   credential: { what: 'signing key', required: false },
+  url: webhookUrlSource,
   dedupKey: (requests) => messageId('webhook', requests),
-  async send({ requests, receiver, configIndex, config, credential: signingKey, dedupKey }, { http, clock, log }) {
+  async send({ requests, receiver, configIndex, config, credential: signingKey, url, http: auth, dedupKey }, { http, clock, log }) {
     if (signingKey === undefined) log.warn('webhook has no signing key; sending it unsigned', { receiver, configIndex });
     const body = JSON.stringify(webhookBody(requests, config));
-    const headers = () => ({ [DELIVERY_HEADER]: dedupKey, ...(signingKey !== undefined ? signatureHeaders(body, signingKey, clock()) : {}) });
-    return fromHttp(await postJson({ url: config.url, body, headers, timeoutMs: config.timeout, secrets: [signingKey] }, http), dedupKey);
+    const headers = () => ({ ...authHeaders(auth), [DELIVERY_HEADER]: dedupKey, ...(signingKey !== undefined ? signatureHeaders(body, signingKey, clock()) : {}) });
+    const secrets = [signingKey, ...(auth?.secrets ?? [])];
+    return fromHttp(await postJson({ url: url ?? config.url, body, headers, timeoutMs: config.timeout, secrets }, http), dedupKey);
   },
 };

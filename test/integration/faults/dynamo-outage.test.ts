@@ -82,16 +82,16 @@ describe('the embedded DynamoDB stopped mid-run', () => {
     // Meanwhile the API that does read DynamoDB answers 5xx, which no client takes for a refusal.
     const read = await fetch(`${local.server.url}/api/decisions`, { headers: { authorization: 'Bearer fault-suite-token' } });
     expect(read.status).toBe(500);
-    // Every delivery of every alert was retried five times over a few seconds and parked, with why.
+    // Every delivery of every notification (one record each) was retried five times over a few seconds and parked, with why.
     const parked = await until(async () => {
       const letters = await local!.deadLetters();
-      return letters.length === during.occurrences.length * 2 ? letters : undefined;
-    }, 'every alert delivery of the outage to be parked in the DLQ');
+      return letters.length === during.notifications.length * 2 ? letters : undefined;
+    }, 'every notification delivered during the outage to be parked in the DLQ');
     expect(new Set(parked.map((l) => l.queue))).toEqual(new Set(['alertscale-alerts']));
     expect(parked[0]).toMatchObject({ receiveCount: 5, error: expect.stringMatching(/could not route record/) });
 
     await store.restore();
-    expect(await local.redrive({ queue: 'alertscale-alerts' })).toMatchObject({ redriven: during.occurrences.length * 2 });
+    expect(await local.redrive({ queue: 'alertscale-alerts' })).toMatchObject({ redriven: during.notifications.length * 2 });
     await local.settled([...before.occurrences, ...during.occurrences]);
 
     const decisions = await local.decisions();

@@ -20,7 +20,7 @@ const queueNamed = (local: InProcessLocalMode, name: string): LocalQueue => loca
 describe('a poison message', () => {
   it('on the alerts queue is parked in the DLQ with its error after five receives, and every other alert is decided', { timeout: 60_000 }, async () => {
     local = await startInProcess({ config: countableConfig(pagerduty.url) });
-    const poisonId = queueNamed(local, 'alertscale-alerts').send(JSON.stringify({ 'detail-type': 'Alertmanager Alert', detail: { alert: 'not an alert' } }));
+    const poisonId = queueNamed(local, 'alertscale-alerts').send(JSON.stringify({ 'detail-type': 'Alertmanager Notification', detail: { alerts: 'not alerts' } }));
     const { notifications, occurrences } = storm(6, 10, 'beside-poison');
 
     expect(await postAsReplicas(local, notifications)).toEqual(Array(12).fill(200));
@@ -31,7 +31,7 @@ describe('a poison message', () => {
     }, 'the poison message to be parked');
 
     expect(parked).toEqual([
-      expect.objectContaining({ queue: 'alertscale-alerts', messageId: poisonId, receiveCount: 5, error: expect.stringMatching(/could not route record.*is not a valid "Alertmanager Alert" event/) }),
+      expect.objectContaining({ queue: 'alertscale-alerts', messageId: poisonId, receiveCount: 5, error: expect.stringMatching(/could not route record.*is not a valid "Alertmanager Notification" event/) }),
     ]);
     expect((await local.decisions()).map((d) => d.decisionId).sort()).toEqual(occurrences.map((o) => o.decisionId).sort());
   });

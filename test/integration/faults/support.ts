@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import type { EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
 import type { DeadLetter } from '../../../lambdas/local/emulators/local-queue';
 import { memoryLog } from '../../support/fakes/log';
@@ -12,37 +11,7 @@ import type { Log } from '../../../lambdas/shared/log';
 import { pagerdutyDedupKey } from '../../../lambdas/notifier/channels/pagerduty';
 import { alert, webhook } from '../../support/builders';
 
-/** A fake PagerDuty Events API v2 on loopback that keeps the dedup_key of every event it is sent. */
-export interface FakePagerduty {
-  readonly url: string;
-  readonly dedupKeys: string[];
-  close(): Promise<void>;
-}
-
-export async function fakePagerduty(): Promise<FakePagerduty> {
-  const dedupKeys: string[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      const event = JSON.parse(body) as { dedup_key: string };
-      dedupKeys.push(event.dedup_key);
-      response.writeHead(202, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: event.dedup_key }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/v2/enqueue`,
-    dedupKeys,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+export { fakePagerduty, type FakePagerduty } from '../../support/fakes/http-peer';
 
 /**
  * A configuration whose actions can be counted: every `GPUQueueDepthHigh`
@@ -221,10 +190,6 @@ export async function postAsReplicas(local: Pick<InProcessLocalMode, 'post'>, no
   return statuses;
 }
 
-/** Scale actions that called Auto Scaling (the simulation), per node group. */
+/** The node groups whose scale actions called Auto Scaling (the simulation), once per group that acted. */
 export const actedScaleTargets = (decisions: readonly DecisionRecord[]) =>
-  decisions
-    .flatMap((d) => d.actions)
-    .filter((a) => a.kind === 'scale' && (a.outcome === 'scaled' || a.outcome === 'clamped'))
-    .map((a) => a.target)
-    .sort();
+  [...new Set(decisions.flatMap((d) => d.actions).filter((a) => a.kind === 'scale' && (a.outcome === 'scaled' || a.outcome === 'clamped')).map((a) => a.target))].sort();

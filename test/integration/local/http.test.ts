@@ -56,7 +56,7 @@ describe('local mode over HTTP', () => {
     const decisions = (await response.json()) as { labels: Record<string, string>; actions: object[] }[];
     expect(decisions).toHaveLength(2);
     expect(decisions[0]?.labels.queue).toBe('newest');
-    expect(decisions[0]).toMatchObject({ status: 'firing', receivers: ['scale-up', 'quiet'], duplicates: 0 });
+    expect(decisions[0]).toMatchObject({ status: 'firing', receivers: ['scale-up', 'quiet'] });
     expect(decisions[0]?.actions[0]).toMatchObject({ kind: 'scale', target: 'gpu-l4' });
   });
 

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
 import { DynamoSendStore } from '../../../lambdas/adapters/dynamodb/send-store';
 import { verifyWebhookSignature, type NotifierDeps } from '../../../lambdas/notifier/notifier';
-import type { PagerdutyEvent } from '../../../lambdas/notifier/channels/pagerduty';
+import { pagerdutyDedupKey, type PagerdutyEvent, type PagerdutyV1Event } from '../../../lambdas/notifier/channels/pagerduty';
 import { localNotifier } from '../../../lambdas/notifier/local';
 import type { SlackMessage } from '../../../lambdas/notifier/channels/slack';
 import type { WebhookBody } from '../../../lambdas/notifier/channels/webhook';
@@ -19,6 +19,7 @@ import {
   fakeNotifierDeps,
   notifierFrom,
   notifyRequest,
+  onlyAlert,
   sqsEvent,
   sqsRecord,
   startFakePeer,
@@ -135,9 +136,22 @@ describe('PagerDuty', () => {
 
     const [trigger, resolve] = [pagerduty.json<PagerdutyEvent>(0), pagerduty.json<PagerdutyEvent>(1)];
     expect(pagerduty.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v2/enqueue', 'POST /v2/enqueue']);
+    expect(trigger.dedup_key).toBe(pagerdutyDedupKey(onlyAlert(firing).alert));
     expect(trigger).toMatchObject({ routing_key: TEST_SECRETS.routingKey, event_action: 'trigger' });
     expect(resolve).toMatchObject({ routing_key: TEST_SECRETS.routingKey, event_action: 'resolve' });
     expect(resolve.dedup_key).toBe(trigger.dedup_key);
+  });
+
+  it('sends one event per alert of a request, each under its own occurrence’s dedup_key', async () => {
+    const pagerduty = await peer();
+    const { notify, bus } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const request = notifyRequest({ alerts: 3 });
+
+    await notify(sqsEvent(sqsRecord(request)));
+
+    const sent = pagerduty.requests.map((_, i) => pagerduty.json<PagerdutyEvent>(i).dedup_key).sort();
+    expect(sent).toEqual(request.alerts.map((m) => pagerdutyDedupKey(m.alert)).sort());
+    expect(bus.notificationsSent.map((event) => [event.actionId, event.outcome, event.sends.length])).toEqual([[request.actionId, 'sent', 3]]);
   });
 
   it('sends severity, summary, source, links and client from the alert and its config', async () => {
@@ -147,13 +161,14 @@ describe('PagerDuty', () => {
       labels: { alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100', instance: 'node-7' },
       annotations: { summary: 'Node node-7 is not ready', runbook_url: 'https://runbooks.example.com/NodeNotReady' },
     });
+    const { alert } = onlyAlert(request);
 
     await notify(sqsEvent(sqsRecord(request)));
 
     expect(pagerduty.json<PagerdutyEvent>(0)).toMatchObject({
-      payload: { summary: 'Node node-7 is not ready', severity: 'critical', source: 'node-7', component: 'gpu-a100', class: 'NodeNotReady', timestamp: request.alert.startsAt },
+      payload: { summary: 'Node node-7 is not ready', severity: 'critical', source: 'node-7', component: 'gpu-a100', class: 'NodeNotReady', timestamp: alert.startsAt },
       links: [
-        { href: request.alert.generatorURL, text: 'Source' },
+        { href: alert.generatorURL, text: 'Source' },
         { href: 'https://runbooks.example.com/NodeNotReady', text: 'Runbook' },
       ],
       client: 'alertscale',
@@ -171,7 +186,7 @@ describe('PagerDuty', () => {
     expect(pagerduty.requests).toHaveLength(2);
     expect(waits).toEqual([1000]);
     expect(result.batchItemFailures).toEqual([]);
-    expect(decisions.action(request.decisionId)).toMatchObject({ kind: 'notify', target: 'pagerduty', outcome: 'sent' });
+    expect(decisions.action(onlyAlert(request).decisionId)).toMatchObject({ kind: 'notify', target: 'pagerduty', outcome: 'sent' });
   });
 
   it('caps a Retry-After that asks for longer than the configured maximum', async () => {
@@ -193,8 +208,8 @@ describe('PagerDuty', () => {
 
     expect(pagerduty.requests).toHaveLength(3);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-    expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('HTTP 500') });
-    expect(bus.notificationsSent).toEqual([expect.objectContaining({ outcome: 'failed', attempts: 3, channel: 'pagerduty' })]);
+    expect(decisions.action(onlyAlert(request).decisionId)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('HTTP 500') });
+    expect(bus.notificationsSent).toEqual([expect.objectContaining({ outcome: 'failed', channel: 'pagerduty', sends: [expect.objectContaining({ outcome: 'failed', attempts: 3 })] })]);
   });
 
   it('sends a page whose earlier attempts all failed when SQS delivers the record again', async () => {
@@ -208,7 +223,7 @@ describe('PagerDuty', () => {
     const result = await notify(sqsEvent(sqsRecord(request, 'm-retry')));
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(decisions.action(request.decisionId)?.outcome).toBe('sent');
+    expect(decisions.action(onlyAlert(request).decisionId)?.outcome).toBe('sent');
   });
 
   it('does not retry a 400 and records the page as failed without failing the record', async () => {
@@ -221,7 +236,7 @@ describe('PagerDuty', () => {
 
     expect(pagerduty.requests).toHaveLength(1);
     expect(result.batchItemFailures).toEqual([]);
-    expect(decisions.action(request.decisionId)).toMatchObject({
+    expect(decisions.action(onlyAlert(request).decisionId)).toMatchObject({
       outcome: 'failed',
       detail: expect.stringMatching(/^HTTP 400 from http:\/\/127\.0\.0\.1:\d+: \{"status":"invalid event","errors":\["routing_key \[redacted\] is unknown"\]\}$/),
     });
@@ -237,7 +252,7 @@ describe('PagerDuty', () => {
     const result = await notify(sqsEvent(record));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-    expect(decisions.action(request.decisionId)?.detail).toMatch(/^network error \(ECONNREFUSED\) from http:\/\/127\.0\.0\.1:\d+ \(after 3 attempts\)$/);
+    expect(decisions.action(onlyAlert(request).decisionId)?.detail).toMatch(/^network error \(ECONNREFUSED\) from http:\/\/127\.0\.0\.1:\d+ \(after 3 attempts\)$/);
   });
 });
 
@@ -267,13 +282,23 @@ describe('Slack', () => {
               ':fire: *Firing* — *NodeNotReady*',
               'Node &lt;node-7&gt; &amp; friends are not ready',
               '`nodegroup="gpu-a100", severity="critical"`',
-              `<${request.alert.generatorURL}|Source> · <https://runbooks.example.com/NodeNotReady|Runbook>`,
+              `<${onlyAlert(request).alert.generatorURL}|Source> · <https://runbooks.example.com/NodeNotReady|Runbook>`,
             ].join('\n'),
           },
         },
         { type: 'context', elements: [{ type: 'mrkdwn', text: '<http://alertmanager.example.com:9093|Alertmanager>' }] },
       ],
     });
+  });
+
+  it('posts as the configured username and icon, with link_names', async () => {
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const extra = ['        username: GPU fleet', "        icon_emoji: ':robot_face:'", '        icon_url: https://example.com/alertscale.png', '        link_names: true'].join('\n');
+    const { notify } = notifierFor(slackConfig(slack.url, extra));
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'slack' }))));
+
+    expect(slack.json<SlackMessage>(0)).toMatchObject({ channel: '#gpu-oncall', username: 'GPU fleet', icon_emoji: ':robot_face:', icon_url: 'https://example.com/alertscale.png', link_names: true });
   });
 
   it('says RESOLVED in the message for a resolved alert', async () => {
@@ -288,12 +313,12 @@ describe('Slack', () => {
     expect(message.blocks[1]).toMatchObject({ type: 'section', text: { text: expect.stringMatching(/^:white_check_mark: \*Resolved\*/) } });
   });
 
-  it('sends one message for a group notification of 12 alerts, listing max_alerts and saying how many more', async () => {
+  it('sends one message for a request of 12 alerts, listing max_alerts and saying how many more', async () => {
     const slack = await peer((res) => res.writeHead(200).end('ok'));
-    const { notify, decisions } = notifierFor(slackConfig(slack.url, '        max_alerts: 10'));
-    const requests = Array.from({ length: 12 }, () => notifyRequest({ channel: 'slack', notificationId: 'storm-1', size: 12 }));
+    const { notify, decisions, bus } = notifierFor(slackConfig(slack.url, '        max_alerts: 10'));
+    const request = notifyRequest({ channel: 'slack', alerts: 12 });
 
-    const result = await notify(sqsEvent(...requests.map((request) => sqsRecord(request))));
+    const result = await notify(sqsEvent(sqsRecord(request)));
 
     expect(slack.requests).toHaveLength(1);
     const message = slack.json<SlackMessage>(0);
@@ -301,7 +326,8 @@ describe('Slack', () => {
     expect(message.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'and 2 more · <http://alertmanager.example.com:9093|Alertmanager>' }] });
     expect(message.blocks[0]).toMatchObject({ text: { text: ':fire: FIRING (12) · NodeNotReady' } });
     expect(result.batchItemFailures).toEqual([]);
-    expect(requests.map((request) => decisions.action(request.decisionId)?.outcome)).toEqual(Array(12).fill('sent'));
+    expect(request.alerts.map((m) => decisions.action(m.decisionId)?.outcome)).toEqual(Array(12).fill('sent'));
+    expect(bus.notificationsSent.map((event) => [event.outcome, new Set(event.sends.map((send) => send.dedupKey)).size, event.sends.length])).toEqual([['sent', 1, 12]]);
   });
 
   it('records a revoked webhook URL (404 no_service) as failed without retrying, naming only the host', async () => {
@@ -312,7 +338,7 @@ describe('Slack', () => {
     const result = await notify(sqsEvent(sqsRecord(request)));
 
     expect([slack.requests.length, result.batchItemFailures]).toEqual([1, []]);
-    expect(decisions.action(request.decisionId)?.detail).toBe(`HTTP 404 from ${slack.url}: no_service`);
+    expect(decisions.action(onlyAlert(request).decisionId)?.detail).toBe(`HTTP 404 from ${slack.url}: no_service`);
   });
 
   it('fails the record for the DLQ when Slack answers 503 to every attempt', async () => {
@@ -324,14 +350,14 @@ describe('Slack', () => {
     const result = await notify(sqsEvent(record));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-    expect(decisions.action(request.decisionId)?.detail).toBe(`HTTP 503 from ${slack.url} (after 3 attempts)`);
+    expect(decisions.action(onlyAlert(request).decisionId)?.detail).toBe(`HTTP 503 from ${slack.url} (after 3 attempts)`);
   });
 
-  it('sends separate messages for alerts of different group notifications', async () => {
+  it('sends one message per request, also for requests of one group notification', async () => {
     const slack = await peer((res) => res.writeHead(200).end('ok'));
     const { notify } = notifierFor(slackConfig(slack.url));
 
-    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'slack', notificationId: 'n-a' })), sqsRecord(notifyRequest({ channel: 'slack', notificationId: 'n-b' }))));
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'slack', notificationId: 'n-a' })), sqsRecord(notifyRequest({ channel: 'slack', notificationId: 'n-a' }))));
 
     expect(slack.requests).toHaveLength(2);
   });
@@ -341,7 +367,7 @@ describe('control-plane webhook', () => {
   it('posts the alerts and their decisions, signed so that the documented recipe verifies it', async () => {
     const controlPlane = await peer((res) => res.writeHead(204).end());
     const { notify } = notifierFor(webhookConfig(controlPlane.url));
-    const request = notifyRequest({ channel: 'webhook' });
+    const request = notifyRequest({ channel: 'webhook', alerts: 2 });
     const verify = await documentedRecipe();
 
     await notify(sqsEvent(sqsRecord(request)));
@@ -357,9 +383,13 @@ describe('control-plane webhook', () => {
     ).toBe(true);
     expect(controlPlane.json<WebhookBody>(0)).toMatchObject({
       version: '1',
+      receiver: 'oncall',
       status: 'firing',
-      alerts: [request.alert],
-      decisions: [{ decisionId: request.decisionId, actionId: request.action.actionId, fingerprint: request.alert.fingerprint, reason: 'routed' }],
+      groupKey: request.group.groupKey,
+      notificationId: request.group.notificationId,
+      truncatedAlerts: 0,
+      alerts: request.alerts.map((m) => m.alert),
+      decisions: request.alerts.map((m) => ({ decisionId: m.decisionId, actionId: m.actionId, fingerprint: m.alert.fingerprint, reason: 'routed', requestedAt: request.requestedAt })),
     });
   });
 
@@ -402,17 +432,6 @@ describe('control-plane webhook', () => {
     expect(verify({ body, timestamp: received?.headers['x-alertscale-timestamp'] as string, signature: received?.headers['x-alertscale-signature'] as string, secret: TEST_SECRETS.signingKey })).toBe(false);
   });
 
-  it('posts one request for the alerts of one group notification', async () => {
-    const controlPlane = await peer((res) => res.writeHead(204).end());
-    const { notify } = notifierFor(webhookConfig(controlPlane.url));
-    const requests = [1, 2, 3].map(() => notifyRequest({ channel: 'webhook', notificationId: 'n-hook', size: 3 }));
-
-    await notify(sqsEvent(...requests.map((request) => sqsRecord(request))));
-
-    expect(controlPlane.requests).toHaveLength(1);
-    expect(controlPlane.json<WebhookBody>(0).decisions.map((d) => d.decisionId)).toEqual(requests.map((r) => r.decisionId));
-  });
-
   it('signs each retry afresh under the same delivery id', async () => {
     const controlPlane = await peer((res, index) => res.writeHead(index === 0 ? 503 : 204).end());
     let now = Date.parse('2026-01-01T10:00:00Z');
@@ -424,6 +443,68 @@ describe('control-plane webhook', () => {
     expect(first?.headers['x-alertscale-delivery']).toBe(second?.headers['x-alertscale-delivery']);
     expect(first?.headers['x-alertscale-timestamp']).not.toBe(second?.headers['x-alertscale-timestamp']);
     expect(verifyWebhookSignature({ body: second?.body ?? '', timestamp: second?.headers['x-alertscale-timestamp'] as string, signature: second?.headers['x-alertscale-signature'] as string, secret: TEST_SECRETS.signingKey, now: new Date(now) })).toBe(true);
+  });
+
+  it('sends http_config basic_auth, and keeps the password out of what it records when the peer echoes it', async () => {
+    const controlPlane = await peer((res, _index, request) => res.writeHead(401).end(`bad credentials: ${Buffer.from(String(request.headers.authorization).slice(6), 'base64').toString()}`));
+    const config = configFrom(`
+route: { receiver: oncall }
+receivers:
+  - name: oncall
+    webhook_configs:
+      - url: ${controlPlane.url}/alerts
+        http_config: { basic_auth: { username: alertscale, password: ${TEST_SECRETS.basicPassword} } }
+`);
+    const { notify, decisions } = notifierFor(config);
+    const request = notifyRequest({ channel: 'webhook' });
+
+    const result = await notify(sqsEvent(sqsRecord(request)));
+
+    expect(controlPlane.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from(`alertscale:${TEST_SECRETS.basicPassword}`).toString('base64')}`);
+    expect([controlPlane.requests.length, result.batchItemFailures]).toEqual([1, []]);
+    expect(decisions.action(onlyAlert(request).decisionId)?.detail).toBe(`HTTP 401 from ${controlPlane.url}: bad credentials: alertscale:[redacted]`);
+  });
+});
+
+describe('PagerDuty Events API v1', () => {
+  /** A `service_key` config, sent to a fake peer instead of PagerDuty's one v1 endpoint (which validation sets). */
+  function v1Config(url: string): Config {
+    const config = configFrom(`
+route: { receiver: oncall }
+receivers:
+  - name: oncall
+    pagerduty_configs: [{ service_key: ${TEST_SECRETS.serviceKey}, client_url: https://alertscale.example.com }]
+`);
+    const [receiver] = config.receivers;
+    return { ...config, receivers: [{ ...receiver!, pagerduty_configs: [{ ...receiver!.pagerduty_configs[0]!, url }] }] };
+  }
+
+  it('triggers and resolves as Alertmanager does, with the occurrence as incident_key', async () => {
+    const pagerduty = await peer((res) => res.writeHead(200).end('{"status":"success","message":"Event processed","incident_key":"x"}'));
+    const { notify, decisions } = notifierFor(v1Config(`${pagerduty.url}/generic/2010-04-15/create_event.json`));
+    const firing = notifyRequest({ fingerprint: 'b1b2c3d4e5f60718', annotations: { summary: 'Node node-9 is not ready' } });
+    const resolved = notifyRequest({ fingerprint: 'b1b2c3d4e5f60718', status: 'resolved', annotations: { summary: 'Node node-9 is not ready' } });
+
+    await notify(sqsEvent(sqsRecord(firing)));
+    await notify(sqsEvent(sqsRecord(resolved)));
+
+    const key = pagerdutyDedupKey(onlyAlert(firing).alert);
+    expect(pagerduty.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /generic/2010-04-15/create_event.json', 'POST /generic/2010-04-15/create_event.json']);
+    expect(pagerduty.json<PagerdutyV1Event>(0)).toMatchObject({ service_key: TEST_SECRETS.serviceKey, event_type: 'trigger', incident_key: key, description: 'Node node-9 is not ready', client: 'alertscale', client_url: 'https://alertscale.example.com' });
+    expect(pagerduty.json<PagerdutyV1Event>(1)).toMatchObject({ service_key: TEST_SECRETS.serviceKey, event_type: 'resolve', incident_key: key });
+    expect(pagerduty.json<Record<string, unknown>>(0)).not.toHaveProperty('routing_key');
+    expect(decisions.action(onlyAlert(firing).decisionId)).toMatchObject({ outcome: 'sent', detail: 'HTTP 200' });
+  });
+
+  it('retries the 403 with which v1 throttles', async () => {
+    const pagerduty = await peer((res, index) => res.writeHead(index === 0 ? 403 : 200).end());
+    const { notify, decisions } = notifierFor(v1Config(`${pagerduty.url}/generic/2010-04-15/create_event.json`));
+    const request = notifyRequest();
+
+    await notify(sqsEvent(sqsRecord(request)));
+
+    expect(pagerduty.requests).toHaveLength(2);
+    expect(decisions.action(onlyAlert(request).decisionId)?.outcome).toBe('sent');
   });
 });
 
@@ -439,8 +520,8 @@ receivers:
     slack_configs: [{ api_url: '${slack.url}${TEST_SECRETS.slackPath}' }]
 `);
     const { notify, decisions } = notifierFor(config);
-    const page = notifyRequest({ notificationId: 'n-redelivery' });
-    const chat = { ...page, action: { ...page.action, actionId: `${page.decisionId}:oncall:slack:0`, channel: 'slack' as const } };
+    const page = notifyRequest({ decisionId: 'd-redelivery', notificationId: 'n-redelivery' });
+    const chat = notifyRequest({ decisionId: 'd-redelivery', notificationId: 'n-redelivery', channel: 'slack' });
     const batch = sqsEvent(sqsRecord(page, 'm-page'), sqsRecord(chat, 'm-chat'));
 
     await notify(batch);
@@ -449,23 +530,48 @@ receivers:
     expect(pagerduty.requests).toHaveLength(1);
     expect(slack.requests).toHaveLength(1);
     expect(again.batchItemFailures).toEqual([]);
-    expect(decisions.actionsOf(page.decisionId).map((a) => [a.target, a.outcome, a.detail]).sort()).toEqual([
+    expect(decisions.actionsOf('d-redelivery').map((a) => [a.target, a.outcome, a.detail]).sort()).toEqual([
       ['pagerduty', 'sent', 'already delivered; not sent again'],
       ['slack', 'sent', 'already delivered; not sent again'],
     ]);
   });
 
-  it('sends only the alerts of a group that were not sent before', async () => {
-    const slack = await peer((res) => res.writeHead(200).end('ok'));
-    const { notify } = notifierFor(slackConfig(slack.url));
-    const [first, second] = [notifyRequest({ channel: 'slack', notificationId: 'n-partial' }), notifyRequest({ channel: 'slack', notificationId: 'n-partial' })];
-    await notify(sqsEvent(sqsRecord(first, 'm-first')));
+  it('fails only the record whose send failed transiently, and on redelivery sends only what did not go', async () => {
+    let healthy = false;
+    const flaky = notifyRequest({ alerts: 2 });
+    const failing = pagerdutyDedupKey(flaky.alerts[1]!.alert);
+    const pagerduty = await peer((res, _index, request) => res.writeHead(!healthy && (JSON.parse(request.body) as PagerdutyEvent).dedup_key === failing ? 503 : 202).end());
+    const { notify, decisions, bus } = notifierFor(pagerdutyConfig(pagerduty.url));
+    const steady = notifyRequest();
+    const first = await notify(sqsEvent(sqsRecord(flaky, 'm-flaky'), sqsRecord(steady, 'm-steady')));
+    const sentBefore = pagerduty.requests.length;
+    healthy = true;
 
-    await notify(sqsEvent(sqsRecord(first, 'm-first'), sqsRecord(second, 'm-second')));
+    const again = await notify(sqsEvent(sqsRecord(flaky, 'm-flaky')));
+
+    expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[{ itemIdentifier: 'm-flaky' }], []]);
+    expect(pagerduty.requests.slice(sentBefore).map((r) => (JSON.parse(r.body) as PagerdutyEvent).dedup_key)).toEqual([failing]);
+    expect(flaky.alerts.map((m) => decisions.action(m.decisionId)?.detail)).toEqual(['already delivered; not sent again', 'HTTP 202']);
+    expect(bus.notificationsSent.filter((event) => event.actionId === flaky.actionId).map((event) => event.outcome)).toEqual(['failed', 'sent']);
+  });
+
+  it('sends only the alerts of a request that were not sent before', async () => {
+    const slack = await peer((res) => res.writeHead(200).end('ok'));
+    const sends = new DynamoSendStore(dynamo.client, dynamo.tableName);
+    const { notify } = notifierFor(slackConfig(slack.url), { sends });
+    const request = notifyRequest({ channel: 'slack', alerts: 2 });
+    const [recorded, lost] = request.alerts;
+    const recordSent = sends.recordSent.bind(sends);
+    sends.recordSent = async (record, now) => (record.decisionId === lost?.decisionId ? Promise.reject(new Error('DynamoDB unavailable')) : recordSent(record, now));
+    await notify(sqsEvent(sqsRecord(request, 'm-partial')));
+    sends.recordSent = recordSent;
+
+    await notify(sqsEvent(sqsRecord(request, 'm-partial')));
 
     expect(slack.requests).toHaveLength(2);
     expect(slack.json<SlackMessage>(1).blocks.filter((b) => b.type === 'section')).toHaveLength(1);
-    expect(slack.requests[1]?.body).toContain(second.alert.annotations.summary);
+    expect(slack.requests[1]?.body).toContain(lost?.alert.annotations.summary);
+    expect(slack.requests[1]?.body).not.toContain(recorded?.alert.annotations.summary);
   });
 });
 
@@ -483,15 +589,15 @@ receivers:
     const decisions = new InMemoryDecisions();
     const log = new MemoryLog();
     const notify = localNotifier({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus: new RecordingBus(), log }, { retry: { attempts: 1 } }).consumer;
-    const real = notifyRequest();
-    const secret = { ...real, action: { ...real.action, actionId: `${real.decisionId}:oncall:pagerduty:1`, configIndex: 1 } };
+    const real = notifyRequest({ decisionId: 'd-local' });
+    const secret = notifyRequest({ decisionId: 'd-local', configIndex: 1 });
 
     await notify(sqsEvent(sqsRecord(real), sqsRecord(secret)));
 
     expect(pagerduty.requests).toHaveLength(1);
-    expect(decisions.actionsOf(real.decisionId).map((a) => [a.actionId, a.outcome, a.detail]).sort()).toEqual([
-      [real.action.actionId, 'sent', 'HTTP 202'],
-      [secret.action.actionId, 'skipped', 'no local secret'],
+    expect(decisions.actionsOf('d-local').map((a) => [a.actionId, a.outcome, a.detail]).sort()).toEqual([
+      [onlyAlert(real).actionId, 'sent', 'HTTP 202'],
+      [onlyAlert(secret).actionId, 'skipped', 'no local secret'],
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { memoryLog } from '../../support/fakes/log';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
 import { parseConfigText } from '../../../lambdas/shared/config/load';
 import { DetailType, type ScaleRequested } from '../../../lambdas/shared/events';
+import { METRIC } from '../../../lambdas/shared/metrics';
 import { alert, fixture, webhook } from '../../support/builders';
 
 const TOKEN = 'dedupe-test-token';
@@ -48,6 +49,10 @@ const deliver = async (body: unknown) => {
   expect(response.statusCode).toBe(200);
 };
 const scaleRequests = () => events.filter((e) => e['detail-type'] === DetailType.ScaleRequested).map((e) => e.detail as ScaleRequested);
+/** The decisions scale requests served, one entry per decision and request. */
+const scaled = () => scaleRequests().flatMap((r) => r.alerts.map((a) => a.decisionId));
+/** Alert deliveries counted with each outcome (the duplicates counter of v1 is a metric now). */
+const deliveries = (outcome: 'new' | 'duplicate' | 'stepped') => pipeline.metrics.value(METRIC.AlertDeliveries, { outcome });
 const queueAlert = (queue: string, overrides = {}) =>
   alert({ alertname: 'GPUQueueDepthHigh', nodegroup: 'gpu-a100', queue, severity: 'warning' }, overrides);
 
@@ -61,8 +66,9 @@ describe('dedupe: one decision per alert occurrence', () => {
 
     const decisions = await pipeline.decisions.listRecent(100);
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ status: 'firing', receivers: ['scale-up'], duplicates: 1 });
-    expect(scaleRequests()).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({ status: 'firing', receivers: ['scale-up'] });
+    expect([deliveries('new'), deliveries('duplicate')]).toEqual([1, 1]);
+    expect(scaled()).toHaveLength(1);
   });
 
   it('records one decision when two Alertmanager replicas send the same alert at once', async () => {
@@ -72,8 +78,8 @@ describe('dedupe: one decision per alert occurrence', () => {
 
     const decisions = await pipeline.decisions.listRecent(100);
     expect(decisions).toHaveLength(2);
-    expect(decisions.map((d) => d.duplicates)).toEqual([3, 3]);
-    expect(scaleRequests().map((r) => r.alert.labels.queue).sort()).toEqual(['q0', 'q1']);
+    expect([deliveries('new'), deliveries('duplicate')]).toEqual([2, 6]);
+    expect(scaleRequests().flatMap((r) => r.alerts.map((a) => a.alert.labels.queue)).sort()).toEqual(['q0', 'q1']);
   });
 
   it('handles a group re-send where one alert resolved and two still fire: the resolve once, the firing ones not again', async () => {
@@ -88,13 +94,10 @@ describe('dedupe: one decision per alert occurrence', () => {
     await pipeline.idle();
 
     const decisions = await pipeline.decisions.listRecent(100);
-    expect(decisions.map((d) => `${d.labels.queue}:${d.status}:${d.duplicates}`).sort()).toEqual([
-      'infer-0:firing:0',
-      'infer-0:resolved:1',
-      'train-0:firing:2',
-      'train-1:firing:2',
-    ]);
-    expect(scaleRequests()).toHaveLength(3);
+    expect(decisions.map((d) => `${d.labels.queue}:${d.status}`).sort()).toEqual(['infer-0:firing', 'infer-0:resolved', 'train-0:firing', 'train-1:firing']);
+    // The first post: three new; the two re-sends: the resolve once new, everything else a duplicate.
+    expect([deliveries('new'), deliveries('duplicate')]).toEqual([4, 5]);
+    expect(scaled()).toHaveLength(3);
   });
 
   it('gives ten notifications of one group from two Alertmanagers exactly one decision per occurrence', async () => {
@@ -106,8 +109,8 @@ describe('dedupe: one decision per alert occurrence', () => {
 
     const decisions = await pipeline.decisions.listRecent(100);
     expect(decisions).toHaveLength(3);
-    expect(decisions.every((d) => d.duplicates === 19)).toBe(true);
-    expect(scaleRequests()).toHaveLength(3);
+    expect([deliveries('new'), deliveries('duplicate')]).toEqual([3, 57]);
+    expect(scaled()).toHaveLength(3);
   });
 
   it('treats timestamps that differ only in trailing zeros as the same occurrence', async () => {
@@ -127,16 +130,17 @@ describe('dedupe: a still-firing alert keeps working', () => {
     now = new Date(now.getTime() + 5 * 60_000 - 1);
     await deliver(body);
     await pipeline.idle();
-    expect(scaleRequests()).toHaveLength(1);
+    expect(scaled()).toHaveLength(1);
 
     now = new Date(now.getTime() + 1);
     await Promise.all([deliver(body), deliver(body), deliver(body)]);
     await pipeline.idle();
 
-    const steps = scaleRequests().map((r) => r.action.step);
-    expect(steps).toEqual([1, 2]);
+    const steps = scaleRequests().map((r) => r.alerts[0]!.actionId.split('/').pop());
+    expect(steps).toEqual(['step1', 'step2']);
+    expect([deliveries('new'), deliveries('duplicate'), deliveries('stepped')]).toEqual([1, 3, 1]);
     const [decision] = await pipeline.decisions.listRecent(1);
-    expect(decision).toMatchObject({ step: 2, duplicates: 4 });
+    expect(decision).toMatchObject({ step: 2 });
     expect(decision!.actions.map((a) => a.actionId.split('/').pop())).toEqual(['step1', 'step2']);
   });
 
@@ -148,7 +152,8 @@ describe('dedupe: a still-firing alert keeps working', () => {
     await deliver(body);
     await pipeline.idle();
     expect(scaleRequests()).toHaveLength(0);
-    expect((await pipeline.decisions.listRecent(10))[0]).toMatchObject({ status: 'resolved', duplicates: 1 });
+    expect((await pipeline.decisions.listRecent(10))[0]).toMatchObject({ status: 'resolved' });
+    expect([deliveries('new'), deliveries('duplicate'), deliveries('stepped')]).toEqual([1, 1, 0]);
   });
 });
 
@@ -166,7 +171,7 @@ describe('dedupe: expiry', () => {
 
     const decisions = await pipeline.decisions.listRecent(10);
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ duplicates: 0, createdAt: now.toISOString() });
-    expect(scaleRequests()).toHaveLength(2);
+    expect(decisions[0]).toMatchObject({ createdAt: now.toISOString() });
+    expect(scaled()).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@ import { createScaler, type Scaler } from '../../../lambdas/scaler/scaler';
 import type { ScaleRequested } from '../../../lambdas/shared/events';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../lambdas/local/emulators/dynalite';
 import type { SQSRecord } from 'aws-lambda';
-import { configWith, nodeGroup, scaleRequest, sqsEvent, sqsRecord } from '../../unit/scaler/support/builders';
+import { configWith, nodeGroup, scaleRequest, sqsEvent, sqsRecord, idsOf } from '../../unit/scaler/support/builders';
 import { RecordingBus } from '../../support/fakes/bus';
 import { InMemoryDecisions } from '../../support/fakes/decisions';
 import { FakeNodeGroups } from '../../support/fakes/node-groups';
@@ -57,8 +57,8 @@ async function deliverAll(scaler: Scaler, records: SQSRecord[]): Promise<number>
   return rounds;
 }
 
-const requests = (name: string, count: number, action: Partial<ScaleRequested['action']>) =>
-  Array.from({ length: count }, () => scaleRequest(name, action));
+const requests = (name: string, count: number, fields: Partial<ScaleRequested>) =>
+  Array.from({ length: count }, () => scaleRequest(name, fields));
 
 // 50 writers on one item is far beyond what a FIFO message group delivers; dynalite takes seconds to sort them out.
 describe('scaler against DynamoDB: concurrency', { timeout: 120_000 }, () => {
@@ -70,7 +70,7 @@ describe('scaler against DynamoDB: concurrency', { timeout: 120_000 }, () => {
 
     expect(nodeGroups.desired('concurrent-a-nodes')).toBe(52);
     expect(nodeGroups.setCalls.map((call) => call.desired)).toEqual(Array.from({ length: 50 }, (_, i) => i + 3));
-    expect(batch.every((request) => decisions.action(request.decisionId, request.action.actionId)?.outcome === 'scaled')).toBe(true);
+    expect(batch.every((request) => decisions.action(...idsOf(request))?.outcome === 'scaled')).toBe(true);
   });
 
   it('lets exactly one of 50 concurrent requests act inside one cooldown', async () => {
@@ -79,7 +79,7 @@ describe('scaler against DynamoDB: concurrency', { timeout: 120_000 }, () => {
 
     await deliverAll(scaler, batch.map((request) => sqsRecord(request, { group: 'concurrent-b' })));
 
-    const outcomes = batch.map((request) => decisions.action(request.decisionId, request.action.actionId)?.outcome);
+    const outcomes = batch.map((request) => decisions.action(...idsOf(request))?.outcome);
     expect(nodeGroups.desired('concurrent-b-nodes')).toBe(4);
     expect(outcomes.filter((outcome) => outcome === 'scaled')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'cooldown')).toHaveLength(49);
@@ -121,7 +121,7 @@ describe('scaler against DynamoDB: what refusals cost', () => {
     await deliverAll(scaler, records);
 
     expect((await state.get('refusals-a')).version).toBe(afterScale.version);
-    expect(rest.map((request) => decisions.action(request.decisionId, request.action.actionId)?.outcome)).toEqual(Array(5).fill('cooldown'));
+    expect(rest.map((request) => decisions.action(...idsOf(request))?.outcome)).toEqual(Array(5).fill('cooldown'));
     expect(nodeGroups.setCalls).toHaveLength(1);
   });
 });
@@ -144,7 +144,7 @@ describe('DynamoNodeGroupStateStore', () => {
       version: 1,
       lastActionAt: { up: 1000 },
       recentActions: [1000],
-      applied: [{ actionId: 'a', decisionId: 'd', outcome: 'scaled' as const, from: 1, to: 3, reason: 'scaled 1 → 3 (+2)', at: 1000 }],
+      applied: [{ actionId: 'a', outcome: 'scaled' as const, from: 1, to: 3, reason: 'scaled 1 → 3 (+2)', at: 1000 }],
       escalated: [],
     };
     await store.put('store-b', written, 0);

@@ -1,3 +1,5 @@
+import { DetailType } from '../../../lambdas/shared/events';
+import { METRIC } from '../../../lambdas/shared/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLog } from '../../support/fakes/log';
 import { startLocalPipeline, type LocalPipeline } from '../../../lambdas/local/pipeline';
@@ -27,9 +29,13 @@ receivers:
 describe('an alert storm in local mode', () => {
   let pipeline: LocalPipeline;
   let decisions: readonly DecisionRecord[];
+  const published = new Map<string, number>();
+  let routerBatches = 0;
 
   beforeAll(async () => {
     pipeline = await startLocalPipeline({ config: parseConfigText(CONFIG).config, token: TOKEN, log: () => memoryLog() });
+    pipeline.bus.subscribe((event) => published.set(event['detail-type'], (published.get(event['detail-type']) ?? 0) + 1));
+    pipeline.queues.find((q) => q.name === 'alertscale-alerts')!.use((consume) => (event) => ((routerBatches += 1), consume(event)));
     // 1,000 alerts across 3 node groups, in Alertmanager-sized groups of 10, each sent by two replicas.
     const notifications = Array.from({ length: 100 }, (_, n) => {
       const group = GROUPS[n % GROUPS.length]!.name;
@@ -48,7 +54,17 @@ describe('an alert storm in local mode', () => {
 
   it('records exactly one decision per alert occurrence, with the second replica counted as a duplicate', () => {
     expect(decisions).toHaveLength(1000);
-    expect(decisions.every((d) => d.duplicates === 1)).toBe(true);
+    expect(pipeline.metrics.value(METRIC.AlertDeliveries, { outcome: 'new' })).toBe(1000);
+    expect(pipeline.metrics.value(METRIC.AlertDeliveries, { outcome: 'duplicate' })).toBe(1000);
+  });
+
+  it('puts one event per webhook, one Alert Decided per occurrence, few coalesced scale requests and one Scaling Action per request', () => {
+    expect(published.get(DetailType.Notification)).toBe(200);
+    expect(published.get(DetailType.AlertDecided)).toBe(1000);
+    const requests = published.get(DetailType.ScaleRequested) ?? 0;
+    expect(requests).toBeGreaterThanOrEqual(GROUPS.length);
+    expect(requests).toBeLessThanOrEqual(GROUPS.length * routerBatches);
+    expect(published.get(DetailType.ScalingAction)).toBe(requests);
   });
 
   it('changes each node group exactly as the cooldown and guardrails allow: one step, clamped at max', async () => {
@@ -68,12 +84,16 @@ describe('an alert storm in local mode', () => {
       counts[action!.outcome] = (counts[action!.outcome] ?? 0) + 1;
       outcomes.set(action!.target, counts);
     }
-    expect(Object.fromEntries(outcomes)).toEqual({
-      'gpu-a100': { scaled: 1, cooldown: 339 },
-      'gpu-h100': { scaled: 1, cooldown: 329 },
+    // Every decision served by the one request that acted shares its outcome; the others were refused.
+    const summary = Object.fromEntries([...outcomes].map(([group, counts]) => [group, Object.keys(counts).sort()]));
+    expect(summary).toEqual({
+      'gpu-a100': ['cooldown', 'scaled'],
+      'gpu-h100': ['cooldown', 'scaled'],
       // At its guardrail max after the first step, so the rest are at target before any cooldown applies.
-      'gpu-l4': { clamped: 1, 'at-target': 329 },
+      'gpu-l4': ['at-target', 'clamped'],
     });
+    expect([...outcomes.values()].map((counts) => Object.values(counts).reduce((a, b) => a + b, 0))).toEqual([340, 330, 330]);
+    expect(pipeline.scaling.nodeGroups.calls.map((call) => call.asgName).sort()).toEqual(['gpu-a100-nodes', 'gpu-h100-nodes', 'gpu-l4-nodes']);
     const clamped = decisions.flatMap((d) => d.actions).find((a) => a.outcome === 'clamped');
     expect(clamped).toMatchObject({ from: 31, to: 32 });
   });

@@ -1,4 +1,4 @@
-import type { DecisionWriter, DeliveryResult, StepClaim } from '../../../lambdas/router/ports';
+import type { DecisionWriter, StepClaim } from '../../../lambdas/router/ports';
 import type { DecisionLookup } from '../../../lambdas/scaler/ports';
 import type { ActionRecord, ActionRecorder, DecisionRecord } from '../../../lambdas/shared/decisions';
 
@@ -12,19 +12,28 @@ import type { ActionRecord, ActionRecorder, DecisionRecord } from '../../../lamb
 export class InMemoryDecisions implements DecisionWriter, ActionRecorder, DecisionLookup {
   private readonly records = new Map<string, DecisionRecord>();
 
-  async recordDelivery(decision: DecisionRecord, now: Date, origin: { readonly eventId?: string | undefined } = {}): Promise<DeliveryResult> {
+  /** How many times each method was called: a duplicate delivery must cost no write. */
+  readonly calls = { getMany: 0, create: 0, claimStep: 0, recordAction: 0 };
+
+  async getMany(decisionIds: readonly string[], now: Date = new Date()): Promise<ReadonlyMap<string, DecisionRecord>> {
+    this.calls.getMany += 1;
+    const live = decisionIds.flatMap((id) => {
+      const record = this.records.get(id);
+      return record && record.expiresAt > now.getTime() / 1000 ? [[id, record] as const] : [];
+    });
+    return new Map(live);
+  }
+
+  async create(decision: DecisionRecord, now: Date): Promise<boolean> {
+    this.calls.create += 1;
     const known = this.records.get(decision.decisionId);
-    if (known && known.expiresAt > now.getTime() / 1000) {
-      const counted = { ...known, duplicates: known.duplicates + 1 };
-      this.records.set(decision.decisionId, counted);
-      return { kind: 'duplicate', decision: counted };
-    }
-    const created = { ...decision, originEventId: origin.eventId };
-    this.records.set(decision.decisionId, created);
-    return { kind: 'new', decision: created };
+    if (known && known.expiresAt > now.getTime() / 1000) return false;
+    this.records.set(decision.decisionId, decision);
+    return true;
   }
 
   async claimStep(decisionId: string, claim: StepClaim, now: Date): Promise<boolean> {
+    this.calls.claimStep += 1;
     const known = this.records.get(decisionId);
     if (!known || known.refireAt !== claim.expectedRefireAt || Date.parse(claim.expectedRefireAt) > now.getTime()) return false;
     const actions = [...known.actions.filter((a) => !claim.actions.some((c) => c.actionId === a.actionId)), ...claim.actions];
@@ -33,6 +42,7 @@ export class InMemoryDecisions implements DecisionWriter, ActionRecorder, Decisi
   }
 
   async recordAction(decisionId: string, action: ActionRecord): Promise<void> {
+    this.calls.recordAction += 1;
     const known = this.records.get(decisionId) ?? skeleton(decisionId);
     const previous = known.actions.find((a) => a.actionId === action.actionId);
     const actions = previous ? known.actions.map((a) => (a.actionId === action.actionId ? { ...a, ...action } : a)) : [...known.actions, action];
@@ -74,7 +84,6 @@ function skeleton(decisionId: string): DecisionRecord {
     labels: {},
     receivers: [],
     actions: [],
-    duplicates: 0,
     step: 1,
     createdAt: '',
     updatedAt: '',

@@ -12,7 +12,6 @@ const decision = (n: number): DecisionRecord => ({
   labels: { n: String(n) },
   receivers: ['r'],
   actions: [],
-  duplicates: 0,
   step: 1,
   createdAt: `2026-11-20T10:00:0${n}Z`,
   updatedAt: `2026-11-20T10:00:0${n}Z`,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../../lambdas/local/emulators/event-pattern';
-import { alertEvents } from '../../../lambdas/ingest/ingest';
+import { notificationEvents } from '../../../lambdas/ingest/ingest';
 import { eventJsonSchemas } from '../../../lambdas/shared/event-schemas';
-import { alertEventSchema, EVENT_SOURCE, patterns, type EventPattern } from '../../../lambdas/shared/events';
+import { alertDecidedSchema, DetailType, EVENT_SOURCE, notificationEventSchema, patterns, type AlertDecided, type EventPattern } from '../../../lambdas/shared/events';
 import { alert, webhook } from '../../support/builders';
 
 const envelope = (detailType: string, detail: unknown) => ({
@@ -18,8 +18,14 @@ const envelope = (detailType: string, detail: unknown) => ({
   detail,
 });
 
-const alertEnvelope = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') =>
-  envelope('Alertmanager Alert', alertEvents(webhook([alert(labels, { status })]), '2026-11-20T10:00:00Z', 'n')[0]!.detail);
+const notification = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => notificationEvents(webhook([alert(labels, { status })]), '2026-11-20T10:00:00Z', 'n')[0]!.detail;
+
+/** An `Alert Decided` of the one alert of a notification with these labels, as the router publishes it. */
+const decidedEnvelope = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing') => {
+  const { alerts, groupKey, notificationId, externalURL, truncatedAlerts, size } = notification(labels, status);
+  const detail: AlertDecided = { decisionId: 'd', alert: alerts[0]!, group: { groupKey, notificationId, externalURL, truncatedAlerts, size }, receivers: ['oncall'], step: 1, actions: [], at: '2026-11-20T10:00:01Z' };
+  return envelope(DetailType.AlertDecided, detail);
+};
 
 describe('the published event contract', () => {
   it('keeps docs/schemas in step with the zod schemas the code validates with (run `npm run schemas`)', () => {
@@ -28,14 +34,17 @@ describe('the published event contract', () => {
     }
   });
 
-  it('puts events whose detail satisfies the Alertmanager Alert schema', () => {
-    const detail = alertEnvelope({ alertname: 'A', severity: 'critical' }).detail;
-    expect(alertEventSchema.safeParse(detail).success).toBe(true);
+  it('puts notification events whose detail satisfies the Alertmanager Notification schema', () => {
+    expect(notificationEventSchema.safeParse(notification({ alertname: 'A', severity: 'critical' })).success).toBe(true);
+  });
+
+  it('publishes the README example rule against a v2 detail-type that satisfies its schema', () => {
+    expect(alertDecidedSchema.safeParse(decidedEnvelope({ alertname: 'A' }).detail).success).toBe(true);
   });
 
   it("the README's example rule pattern matches a firing critical alert of gpu-a100", () => {
     const pattern = JSON.parse(readFileSync('docs/examples/critical-alerts-gpu-a100.pattern.json', 'utf8')) as EventPattern;
-    expect(matchesPattern(pattern, alertEnvelope({ alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100' }))).toBe(true);
+    expect(matchesPattern(pattern, decidedEnvelope({ alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100' }))).toBe(true);
   });
 
   it.each([
@@ -44,14 +53,14 @@ describe('the published event contract', () => {
     ['a resolve', { alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100' }, 'resolved'],
   ] as const)("the README's example rule pattern does not match %s", (_name, labels, status) => {
     const pattern = JSON.parse(readFileSync('docs/examples/critical-alerts-gpu-a100.pattern.json', 'utf8')) as EventPattern;
-    expect(matchesPattern(pattern, alertEnvelope(labels, status))).toBe(false);
+    expect(matchesPattern(pattern, decidedEnvelope(labels, status))).toBe(false);
   });
 
   it('routes Scale Requested events to the rule of their own node group only', () => {
-    const event = envelope('Scale Requested', { action: { nodeGroup: 'gpu-h100' } });
+    const event = envelope('Scale Requested', { nodeGroup: 'gpu-h100' });
     expect(matchesPattern(patterns.scaleRequested('gpu-h100'), event)).toBe(true);
     expect(matchesPattern(patterns.scaleRequested('gpu-a100'), event)).toBe(false);
-    expect(matchesPattern(patterns.alerts, event)).toBe(false);
+    expect(matchesPattern(patterns.notifications, event)).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIngest } from '../../../lambdas/ingest/ingest';
 import { memoryLog } from '../../support/fakes/log';
-import type { AlertEvent, BusEvent } from '../../../lambdas/shared/events';
+import type { BusEvent, NotificationEvent } from '../../../lambdas/shared/events';
 import type { EventBus, PutOutcome } from '../../../lambdas/shared/publish';
 import { alert, webhook } from '../../support/builders';
 
@@ -90,7 +90,7 @@ describe('ingest under fuzzing', () => {
         const { response, events } = await expectHandledAsBadOrGood(body);
         expect(response.statusCode).toBe(200);
         const sent = JSON.parse(body).alerts[0].labels;
-        expect(Object.entries((events[0]!.detail as AlertEvent).alert.labels)).toEqual(Object.entries(sent));
+        expect(Object.entries((events[0]!.detail as NotificationEvent).alerts[0]!.labels)).toEqual(Object.entries(sent));
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       { numRuns: 200 },

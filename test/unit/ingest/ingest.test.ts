@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../../lambdas/adapters/eventbridge/eventbridge-bus';
 import { createIngest, type IngestDeps } from '../../../lambdas/ingest/ingest';
 import { memoryLog } from '../../support/fakes/log';
-import { DetailType, type AlertEvent } from '../../../lambdas/shared/events';
+import { DetailType, type NotificationEvent } from '../../../lambdas/shared/events';
+import { MAX_PUT_BYTES } from '../../../lambdas/shared/publish';
 import { alert, fixture, webhook } from '../../support/builders';
 import { RecordingBus } from '../../support/fakes/bus';
 
@@ -29,36 +30,40 @@ const post = (body: unknown, headers: Record<string, string> = bearer) => ({
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
+/** An alert whose annotation makes it about `kb` kilobytes: a few of them pass the bus's size limit. */
+const bulky = (labels: Record<string, string>, kb = 30) => alert(labels, { annotations: { description: 'x'.repeat(kb * 1024) } });
+const partsOf = (bus: { events: { detail: unknown }[] }) => bus.events.map((e) => e.detail as NotificationEvent);
+
 describe('ingest: accepting Alertmanager notifications', () => {
-  it('puts one Alertmanager Alert event per alert and answers 200 with the count', async () => {
+  it('puts one Alertmanager Notification event per webhook and answers 200 with the count of alerts', async () => {
     const { bus, ingest } = ingestWith();
     const response = await ingest(post(fixture('alertmanager/queue-depth-group.json')));
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body)).toMatchObject({ accepted: 3 });
-    expect(bus.events.map((e) => e.detailType)).toEqual([DetailType.Alert, DetailType.Alert, DetailType.Alert]);
+    expect(JSON.parse(response.body)).toMatchObject({ accepted: 3, parts: 1 });
+    expect(bus.events.map((e) => e.detailType)).toEqual([DetailType.Notification]);
   });
 
-  it('carries the alert, its group and the time received in each event', async () => {
+  it('carries the notification as sent, every alert with its fingerprint, and the time received', async () => {
     const { bus, ingest } = ingestWith();
     await ingest(post(fixture('alertmanager/queue-depth-group.json')));
-    const detail = bus.events[0]!.detail as AlertEvent;
-    expect(detail.alert).toMatchObject({
+    const [detail] = partsOf(bus);
+    expect(detail?.alerts[0]).toMatchObject({
       status: 'firing',
       labels: { alertname: 'GPUQueueDepthHigh', queue: 'train-0' },
       startsAt: '2026-11-20T10:00:00.123456789Z',
       fingerprint: '1f3c2b9a0d4e5f60',
     });
-    expect(detail.group).toMatchObject({ receiver: 'alertscale', groupKey: expect.stringContaining('GPUQueueDepthHigh'), externalURL: 'http://alertmanager:9093', size: 3 });
-    expect(detail.receivedAt).toBe('2026-11-20T10:05:00.000Z');
+    expect(detail).toMatchObject({ receiver: 'alertscale', groupKey: expect.stringContaining('GPUQueueDepthHigh'), externalURL: 'http://alertmanager:9093', size: 3, part: 1, parts: 1 });
+    expect(detail?.receivedAt).toBe('2026-11-20T10:05:00.000Z');
   });
 
-  it('gives every alert of one delivery the same notificationId and another delivery a new one', async () => {
+  it('gives every part of one delivery the same notificationId and another delivery a new one', async () => {
     const { bus, ingest } = ingestWith();
     await ingest(post(fixture('alertmanager/queue-depth-group.json')));
     await ingest(post(fixture('alertmanager/queue-depth-group.json')));
-    const ids = bus.events.map((e) => (e.detail as AlertEvent).group.notificationId);
-    expect(new Set(ids.slice(0, 3)).size).toBe(1);
-    expect(ids[3]).not.toBe(ids[0]);
+    const ids = partsOf(bus).map((d) => d.notificationId);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).not.toBe(ids[0]);
   });
 
   it('computes the fingerprint Alertmanager would when the notification has none', async () => {
@@ -66,7 +71,7 @@ describe('ingest: accepting Alertmanager notifications', () => {
     const payload = webhook([alert({ alertname: 'GPUQueueDepthHigh', nodegroup: 'gpu-a100', queue: 'q0', severity: 'warning' }, { fingerprint: undefined })]);
     await ingest(post(payload));
     // The value Alertmanager 0.25 itself sent for this label set.
-    expect((bus.events[0]!.detail as AlertEvent).alert.fingerprint).toBe('42dd21e424a1d6bf');
+    expect(partsOf(bus)[0]?.alerts[0]?.fingerprint).toBe('42dd21e424a1d6bf');
   });
 
   it('accepts and carries fields a newer Alertmanager adds', async () => {
@@ -75,10 +80,10 @@ describe('ingest: accepting Alertmanager notifications', () => {
     payload.alerts[0] = { ...payload.alerts[0]!, silencedBy: [] } as never;
     const response = await ingest(post(payload));
     expect(response.statusCode).toBe(200);
-    const detail = bus.events[0]!.detail as AlertEvent & { group: Record<string, unknown>; alert: Record<string, unknown> };
-    expect(detail.group.notification_reason).toBe('new');
-    expect(detail.group.routeLabels).toEqual({ team: 'ml' });
-    expect(detail.alert.silencedBy).toEqual([]);
+    const detail = partsOf(bus)[0] as NotificationEvent & Record<string, unknown>;
+    expect(detail.notification_reason).toBe('new');
+    expect(detail.routeLabels).toEqual({ team: 'ml' });
+    expect((detail.alerts[0] as Record<string, unknown>).silencedBy).toEqual([]);
   });
 
   it('accepts basic auth whose password is the token', async () => {
@@ -96,13 +101,33 @@ describe('ingest: accepting Alertmanager notifications', () => {
     expect(bus.events).toHaveLength(1);
   });
 
-  it('puts 5,000 alerts in batches of at most 10 entries', async () => {
+  it('puts 5,000 small alerts as one event, far below the size limit', async () => {
     const { bus, ingest } = ingestWith();
-    const alerts = Array.from({ length: 5000 }, (_, i) => alert({ alertname: 'GPUQueueDepthHigh', queue: `q${i}` }));
+    const alerts = Array.from({ length: 500 }, (_, i) => alert({ alertname: 'GPUQueueDepthHigh', queue: `q${i}` }));
     const response = await ingest(post(webhook(alerts)));
     expect(response.statusCode).toBe(200);
-    expect(bus.events).toHaveLength(5000);
-    expect(bus.calls).toBe(500);
+    expect(partsOf(bus).map((d) => d.alerts.length)).toEqual([500]);
+  });
+
+  it('splits a notification past the bus size limit into parts that together hold every alert once, each within the limit', async () => {
+    const { bus, ingest } = ingestWith();
+    const alerts = Array.from({ length: 20 }, (_, i) => bulky({ alertname: 'A', n: String(i) }));
+    const response = await ingest(post(webhook(alerts)));
+    expect(response.statusCode).toBe(200);
+    const parts = partsOf(bus);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.map((d) => `${d.part}/${d.parts}`)).toEqual(parts.map((_, i) => `${i + 1}/${parts.length}`));
+    expect(parts.flatMap((d) => d.alerts.map((a) => a.labels.n)).sort()).toEqual(alerts.map((a) => a.labels.n).sort());
+    expect(parts.every((d) => Buffer.byteLength(JSON.stringify(d)) < MAX_PUT_BYTES)).toBe(true);
+    expect(new Set(parts.map((d) => d.notificationId)).size).toBe(1);
+  });
+
+  it('answers 413 for an alert that alone is larger than the bus takes', async () => {
+    const { bus, ingest } = ingestWith();
+    const response = await ingest(post(webhook([alert({ alertname: 'A' }), bulky({ alertname: 'B' }, 300)])));
+    expect(response.statusCode).toBe(413);
+    expect(JSON.parse(response.body).error).toMatch(/^alerts\[1\] is too large for the event bus/);
+    expect(bus.events).toEqual([]);
   });
 });
 
@@ -114,7 +139,7 @@ describe('ingest: refusing what it must not accept, with nothing put on the bus'
     ['an unsupported scheme', post(webhook([alert({ alertname: 'A' })]), { authorization: `Token ${TOKEN}` }), 401, /unsupported authorization scheme "token"/],
     ['basic auth with a wrong password', post(webhook([alert({ alertname: 'A' })]), { authorization: `Basic ${Buffer.from('u:x').toString('base64')}` }), 401, /invalid token/],
     ['a body that is not JSON', post('{"receiver":', bearer), 400, /^body is not JSON/],
-    ['an empty body', post('', bearer), 400, /^body is not JSON/],
+    ['an empty body', post('', bearer), 400, /^body is empty; Alertmanager sends a JSON notification/],
     ['a JSON array', post([], bearer), 400, /^body: /],
     ['no alerts', post({ ...webhook([alert({ alertname: 'A' })]), alerts: [] }), 400, /^alerts: must hold at least one alert$/],
     ['a wrong version', post({ ...webhook([alert({ alertname: 'A' })]), version: '3' }), 400, /^version: must be "4"/],
@@ -182,49 +207,39 @@ describe('ingest: putting events on EventBridge', () => {
       publish: { sleep: async () => {}, attempts: 4 },
     });
 
-  const entriesOf = (call: number) => eventBridge.commandCalls(PutEventsCommand)[call]!.args[0].input.Entries!;
+  const queueOf = (entry: { Detail?: string | undefined }) => JSON.parse(entry.Detail!).alerts[0].labels.queue as string;
+  const putQueues = () => eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!.map(queueOf));
+  // Two alerts of 200 KB: a notification of two parts, each its own PutEvents call (256 KB at most per call).
+  const twoParts = () => webhook(['q0', 'q1'].map((queue) => bulky({ alertname: 'A', queue }, 200)));
 
-  it('retries only the entries PutEvents refused, then answers 200', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .resolvesOnce({
-        FailedEntryCount: 2,
-        Entries: [{ EventId: 'e0' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }, { EventId: 'e2' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'oops' }],
-      })
-      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'r1' }, { EventId: 'r3' }] });
-    const alerts = ['q0', 'q1', 'q2', 'q3'].map((queue) => alert({ alertname: 'A', queue }));
-    const response = await ingestOnEventBridge()(post(webhook(alerts)));
+  it('retries only the part PutEvents refused, then answers 200', async () => {
+    let refusedOnce = false;
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: { Detail: string }[] }) => ({
+      Entries: input.Entries.map((entry) => {
+        if (queueOf(entry) !== 'q1' || refusedOnce) return { EventId: 'ok' };
+        refusedOnce = true;
+        return { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' };
+      }),
+    }));
+    const response = await ingestOnEventBridge()(post(twoParts()));
     expect(response.statusCode).toBe(200);
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
-    const retried = entriesOf(1).map((entry) => JSON.parse(entry.Detail!).alert.labels.queue);
-    expect(retried).toEqual(['q1', 'q3']);
-    expect(entriesOf(0).every((entry) => entry.EventBusName === 'alertscale' && entry.Source === 'alertscale')).toBe(true);
+    expect(putQueues().sort()).toEqual(['q0', 'q1', 'q1']);
+    expect(eventBridge.commandCalls(PutEventsCommand).every((c) => c.args[0].input.Entries!.every((entry) => entry.EventBusName === 'alertscale' && entry.Source === 'alertscale'))).toBe(true);
   });
 
-  it('answers 503, never 2xx or 4xx, while any event is still missing after the retries', async () => {
-    // The entry for n=1 is refused every time; n=0 is accepted at once.
+  it('answers 503, never 2xx or 4xx, while any part is still missing after the retries', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: { Detail: string }[] }) => ({
-      Entries: input.Entries.map((entry) =>
-        JSON.parse(entry.Detail).alert.labels.n === '1' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'oops' } : { EventId: 'ok' },
-      ),
+      Entries: input.Entries.map((entry) => (queueOf(entry) === 'q1' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'oops' } : { EventId: 'ok' })),
     }));
-    const response = await ingestOnEventBridge()(post(webhook([alert({ alertname: 'A', n: '0' }), alert({ alertname: 'A', n: '1' })])));
+    const response = await ingestOnEventBridge()(post(twoParts()));
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body).error).toMatch(/retry/);
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(4);
+    expect(putQueues().filter((q) => q === 'q1')).toHaveLength(4);
   });
 
   it('answers 503 when PutEvents itself fails every time', async () => {
     eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const response = await ingestOnEventBridge()(post(webhook([alert({ alertname: 'A' })])));
     expect(response.statusCode).toBe(503);
-  });
-
-  it('sends at most 10 entries per PutEvents call', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `e${i}` })) }));
-    const alerts = Array.from({ length: 25 }, (_, i) => alert({ alertname: 'A', n: String(i) }));
-    const response = await ingestOnEventBridge()(post(webhook(alerts)));
-    expect(response.statusCode).toBe(200);
-    expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 5]);
   });
 });

@@ -221,14 +221,14 @@ describe('ingest on a journaled queue', () => {
     const bus = new LocalEventBus();
     // Never started: nothing is consumed, so what the journal holds is what ingest put there.
     const q = queue({ name: 'alerts', journal: j, consumer: ok });
-    bus.addRule({ name: 'Alerts', pattern: patterns.alerts, target: (event) => q.send(JSON.stringify(event)) });
+    bus.addRule({ name: 'Alerts', pattern: patterns.notifications, target: (event) => q.send(JSON.stringify(event)) });
     const ingest = createIngest({ bus, token: async () => 't', log: memoryLog(), clock: () => new Date() });
     const alerts = Array.from({ length: 25 }, (_, i) => alert({ alertname: 'GPUQueueDepthHigh', queue: `q${i}` }));
 
     const response = await ingest({ headers: { authorization: 'Bearer t' }, body: JSON.stringify(webhook(alerts)) });
 
     expect(response.statusCode).toBe(200);
-    const journaled = replayJournal(readFileSync(j.path, 'utf8')).pending.map((m) => (JSON.parse(m.body) as { detail: { alert: { labels: { queue: string } } } }).detail.alert.labels.queue);
+    const journaled = replayJournal(readFileSync(j.path, 'utf8')).pending.flatMap((m) => (JSON.parse(m.body) as { detail: { alerts: { labels: { queue: string } }[] } }).detail.alerts.map((a) => a.labels.queue));
     expect(journaled.sort()).toEqual(alerts.map((a) => a.labels.queue).sort());
   });
 
@@ -236,7 +236,7 @@ describe('ingest on a journaled queue', () => {
     const j = journal('alerts');
     const bus = new LocalEventBus();
     const q = queue({ name: 'alerts', journal: j, consumer: ok });
-    bus.addRule({ name: 'Alerts', pattern: patterns.alerts, target: (event) => q.send(JSON.stringify(event)) });
+    bus.addRule({ name: 'Alerts', pattern: patterns.notifications, target: (event) => q.send(JSON.stringify(event)) });
     const ingest = createIngest({ bus, token: async () => 't', log: memoryLog(), clock: () => new Date(), publish: { sleep: async () => {} } });
     j.close();
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY, postJson, parseRetryAfter, retryDelay, type HttpPostContext } from '../../../lambdas/adapters/http/http-post';
+import { DEFAULT_RETRY, postJson, parseRetryAfter, retryDelay, type HttpPostContext, type PostFetch } from '../../../lambdas/adapters/http/http-post';
+import { describeFailure } from '../../../lambdas/adapters/http/redact';
 import { recordingSleep } from './support';
 
 const now = Date.parse('2026-01-01T10:00:00Z');
 
-function context(fetch: typeof globalThis.fetch, overrides: Partial<HttpPostContext> = {}): HttpPostContext {
+function context(fetch: PostFetch, overrides: Partial<HttpPostContext> = {}): HttpPostContext {
   return { fetch, retry: { ...DEFAULT_RETRY, attempts: 3 }, sleep: recordingSleep().sleep, now: () => now, random: () => 0.5, ...overrides };
 }
 
@@ -103,5 +104,32 @@ describe('postJson', () => {
     await postJson({ url: 'https://user:p%40ss@hook.example.com/a', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] }, context(capturing));
 
     expect(seen).toEqual({ url: 'https://hook.example.com/a', authorization: `Basic ${Buffer.from('user:p@ss').toString('base64')}` });
+  });
+});
+
+describe('postJson: retryStatuses', () => {
+  it('retries a status the request names besides 429 and 5xx, and no other', async () => {
+    const statuses = [403, 403, 204];
+    let calls = 0;
+    const throttling: PostFetch = async () => new Response(null, { status: statuses[calls++] ?? 204 });
+    const request = { url: 'https://events.example.com/generic/2010-04-15/create_event.json', body: '{}', headers: () => ({}), timeoutMs: 100, secrets: [] };
+
+    const named = await postJson({ ...request, retryStatuses: [403] }, context(throttling));
+    calls = 0;
+    const unnamed = await postJson(request, context(throttling));
+
+    expect([named.ok, named.attempts, unnamed.ok, unnamed.attempts]).toEqual([true, 3, false, 1]);
+  });
+});
+
+describe('describeFailure', () => {
+  const fetchFailed = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(`${code}: something about https://secret.example/path`), { code }) });
+
+  it.each(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'])('names %s a TLS certificate error', (code) => {
+    expect(describeFailure(fetchFailed(code))).toBe(`TLS certificate error (${code})`);
+  });
+
+  it('names other system errors network errors', () => {
+    expect([describeFailure(fetchFailed('ECONNRESET')), describeFailure(fetchFailed('EPROTO'))]).toEqual(['network error (ECONNRESET)', 'network error (EPROTO)']);
   });
 });

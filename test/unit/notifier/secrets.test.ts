@@ -101,4 +101,17 @@ receivers:
 
     expect(secretNamesIn(config)).toEqual(['alertscale/hook', 'alertscale/pagerduty', 'alertscale/slack']);
   });
+
+  it('lists a v1 service_key_secret and the http_config credential secrets too', () => {
+    const config = configFrom(`
+route: { receiver: a }
+receivers:
+  - name: a
+    pagerduty_configs: [{ service_key_secret: alertscale/pagerduty-v1 }]
+    slack_configs: [{ api_url: 'https://hooks.example.com/x', http_config: { basic_auth: { username: u, password_secret: alertscale/slack-proxy } } }]
+    webhook_configs: [{ url: 'https://cp.example.com/hook', http_config: { authorization: { credentials_secret: alertscale/cp-token } } }]
+`);
+
+    expect(secretNamesIn(config)).toEqual(['alertscale/cp-token', 'alertscale/pagerduty-v1', 'alertscale/slack-proxy']);
+  });
 });

@@ -6,13 +6,13 @@ import { messageId, type SendContext } from '../../../lambdas/notifier/channels/
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../../lambdas/notifier/channels/webhook';
 import type { SnsMessage } from '../../../lambdas/notifier/ports';
 import { MemoryLog } from '../../support/fakes/log';
-import { configFrom, notifyRequest } from './support';
+import { configFrom, itemsOfRequest } from './support';
 
 const config = configFrom(`
 route: { receiver: r }
 receivers:
   - name: r
-    pagerduty_configs: [{ routing_key: rk-0123456789 }]
+    pagerduty_configs: [{ routing_key: rk-0123456789 }, { service_key: sk-0123456789 }]
     slack_configs: [{ api_url: 'https://hooks.slack.invalid/services/T/B/x', channel: '#gpu' }]
     sns_configs: [{ subject: GPU fleet }]
     webhook_configs: [{ url: 'https://control-plane.invalid/alerts' }]
@@ -20,14 +20,14 @@ receivers:
 const receiver = config.receivers[0]!;
 const NOW = new Date('2026-01-01T10:00:05Z');
 
-function context(published: SnsMessage[] = []) {
+function context(published: SnsMessage[] = [], statuses: number[] = []) {
   const requests: { url: string; init: RequestInit }[] = [];
   const http: HttpPostContext = {
-    fetch: (async (url: string, init: RequestInit) => {
+    fetch: async (url, init) => {
       requests.push({ url, init });
-      return new Response('{}', { status: 202 });
-    }) as typeof fetch,
-    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+      return new Response('{}', { status: statuses.shift() ?? 202 });
+    },
+    retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
     sleep: async () => {},
     now: () => NOW.getTime(),
     random: () => 0,
@@ -42,11 +42,7 @@ function context(published: SnsMessage[] = []) {
   return { ctx, requests, published };
 }
 
-const twoAlerts = () => {
-  const first = notifyRequest({ notificationId: 'n-1' });
-  const second = notifyRequest({ notificationId: 'n-1' });
-  return [first, second];
-};
+const twoAlerts = () => itemsOfRequest({ alerts: 2 });
 
 describe('channel senders', () => {
   it('PagerDuty posts one Events API v2 event for its alert to the config url, keyed by the alert occurrence', async () => {
@@ -62,6 +58,32 @@ describe('channel senders', () => {
     expect(outcome).toMatchObject({ outcome: 'sent', dedupKey });
     expect(requests[0]?.url).toBe('https://events.pagerduty.com/v2/enqueue');
     expect(JSON.parse(String(requests[0]?.init.body))).toMatchObject({ routing_key: 'rk-0123456789', event_action: 'trigger', dedup_key: dedupKey });
+  });
+
+  it('PagerDuty posts an Events API v1 event to the v1 endpoint for a service_key config, keyed by the alert occurrence', async () => {
+    const [request] = twoAlerts();
+    const { ctx, requests } = context();
+    const sender = SENDERS.pagerduty;
+    const dedupKey = sender.dedupKey([request!]);
+
+    const outcome = await sender.send({ requests: [request!], receiver: 'r', configIndex: 1, config: receiver.pagerduty_configs[1]!, credential: 'sk-0123456789', dedupKey }, ctx);
+
+    expect(outcome).toMatchObject({ outcome: 'sent', dedupKey });
+    expect(requests[0]?.url).toBe('https://events.pagerduty.com/generic/2010-04-15/create_event.json');
+    expect(JSON.parse(String(requests[0]?.init.body))).toMatchObject({ service_key: 'sk-0123456789', event_type: 'trigger', incident_key: dedupKey });
+  });
+
+  it('PagerDuty retries the 403 with which Events API v1 throttles, and only for v1', async () => {
+    const [request] = twoAlerts();
+    const v1 = context([], [403, 202]);
+    const v2 = context([], [403, 202]);
+    const sender = SENDERS.pagerduty;
+    const send = (index: number, credential: string) => ({ requests: [request!], receiver: 'r', configIndex: index, config: receiver.pagerduty_configs[index]!, credential, dedupKey: 'k' });
+
+    const outcomes = [await sender.send(send(1, 'sk-0123456789'), v1.ctx), await sender.send(send(0, 'rk-0123456789'), v2.ctx)];
+
+    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'failed']);
+    expect([v1.requests.length, v2.requests.length]).toEqual([2, 1]);
   });
 
   it('Slack posts one Block Kit message for the whole group notification to the api_url, keyed by the set of requests', async () => {

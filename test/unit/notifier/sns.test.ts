@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { AwsSnsPublisher, snsSubject } from '../../../lambdas/adapters/sns/sns-publisher';
-import { configFrom, fakeNotifierDeps, notifyRequest, sqsEvent, sqsRecord, notifierFrom } from './support';
+import { configFrom, fakeNotifierDeps, notifierFrom, notifyRequest, onlyAlert, sqsEvent, sqsRecord } from './support';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alertscale-notifications';
@@ -28,17 +28,25 @@ beforeEach(() => {
 });
 
 describe('SNS', () => {
-  it('publishes one message per group notification to the stack topic, with a short subject and a text body', async () => {
+  it('publishes one message per request to the stack topic, listing its alerts, with a short subject and a text body', async () => {
     const { notify, decisions } = notifier();
-    const requests = [1, 2, 3].map(() => notifyRequest({ channel: 'sns', receiver: 'mail', notificationId: 'n-sns' }));
+    const request = notifyRequest({ channel: 'sns', receiver: 'mail', alerts: 3 });
 
-    await notify(sqsEvent(...requests.map((request) => sqsRecord(request))));
+    await notify(sqsEvent(sqsRecord(request)));
 
     const calls = sns.commandCalls(PublishCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toMatchObject({ TopicArn: TOPIC, Subject: '[FIRING:3] NodeNotReady' });
-    expect(calls[0]?.args[0].input.Message).toContain(`FIRING: ${requests[0]?.alert.annotations.summary}`);
-    expect(decisions.action(requests[2]?.decisionId ?? '')?.outcome).toBe('sent');
+    expect(request.alerts.map((m) => calls[0]?.args[0].input.Message?.includes(`FIRING: ${m.alert.annotations.summary}`))).toEqual([true, true, true]);
+    expect(request.alerts.map((m) => decisions.action(m.decisionId)?.outcome)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('says how many more alerts the notification had than the message lists', async () => {
+    const { notify } = notifier();
+
+    await notify(sqsEvent(sqsRecord(notifyRequest({ channel: 'sns', receiver: 'mail', alerts: 2, truncatedAlerts: 5 }))));
+
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('and 5 more');
   });
 
   it('uses the configured topic and subject', async () => {
@@ -56,7 +64,7 @@ describe('SNS', () => {
     await notify(sqsEvent(sqsRecord(request)));
 
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'skipped', detail: 'resolved, and send_resolved is false' });
+    expect(decisions.action(onlyAlert(request).decisionId)).toMatchObject({ outcome: 'skipped', detail: 'resolved, and send_resolved is false' });
   });
 
   it('records a topic that does not exist as a permanent failure', async () => {
@@ -67,7 +75,7 @@ describe('SNS', () => {
     const result = await notify(sqsEvent(sqsRecord(request)));
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(decisions.action(request.decisionId)).toMatchObject({ outcome: 'failed', detail: 'SNS Publish failed: NotFoundException (HTTP 404)' });
+    expect(decisions.action(onlyAlert(request).decisionId)).toMatchObject({ outcome: 'failed', detail: 'SNS Publish failed: NotFoundException (HTTP 404)' });
   });
 
   it('fails the record when SNS keeps throttling', async () => {
@@ -79,7 +87,7 @@ describe('SNS', () => {
     const result = await notify(sqsEvent(record));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-    expect(decisions.action(request.decisionId)?.outcome).toBe('failed');
+    expect(decisions.action(onlyAlert(request).decisionId)?.outcome).toBe('failed');
   });
 });
 

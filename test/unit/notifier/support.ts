@@ -5,6 +5,7 @@ import { DetailType, EVENT_SOURCE, type NotifyRequested } from '../../../lambdas
 import { LocalSecretResolver } from '../../../lambdas/local/emulators/local-secrets';
 import { LoggingSnsPublisher } from '../../../lambdas/local/emulators/logging-sns';
 import { notifierConsumer } from '../../../lambdas/notifier/consumer';
+import { itemsOf, type NotifyItem } from '../../../lambdas/notifier/items';
 import { createNotifier, type NotifierDeps } from '../../../lambdas/notifier/notifier';
 import { RecordingBus } from '../../support/fakes/bus';
 import { InMemoryDecisions } from '../../support/fakes/decisions';
@@ -13,11 +14,14 @@ import { InMemorySendStore } from '../../support/fakes/sends';
 
 export { startFakePeer, type FakePeer, type ReceivedRequest } from '../../support/fakes/http-peer';
 
-/** Secrets the notifier tests configure; no log line may ever contain one. */
+/** Secrets the notifier tests configure; no log line, decision record or event may ever contain one. */
 export const TEST_SECRETS = {
   routingKey: 'pd-routing-key-7f3a9c1e5b2d4f60',
+  serviceKey: 'pd-service-key-v1-3e8b0c5a9d2f',
   slackPath: '/services/T0TEST/B0TEST/slack-webhook-secret-8c1d',
   signingKey: 'hook-signing-key-2b9e4a7d1c6f',
+  bearerToken: 'cp-bearer-token-6a1f9e3c7b20',
+  basicPassword: 'cp-basic-password-4d7e2a9b1c',
 } as const;
 
 /** A validated configuration from YAML, as local mode and the stack load it. */
@@ -26,62 +30,103 @@ export function configFrom(yaml: string): Config {
 }
 
 let sequence = 0;
+const next = () => (sequence += 1);
 
-/** A `Notify Requested` detail with sensible defaults; pass what the test is about. */
-export function notifyRequest(
-  overrides: {
-    channel?: NotifyRequested['action']['channel'];
-    receiver?: string;
-    configIndex?: number;
-    status?: 'firing' | 'resolved';
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    startsAt?: string;
-    fingerprint?: string;
-    notificationId?: string;
-    decisionId?: string;
-    reason?: 'routed' | 'escalation';
-    size?: number;
-  } = {},
-): NotifyRequested {
-  sequence += 1;
-  const status = overrides.status ?? 'firing';
-  const fingerprint = overrides.fingerprint ?? `fp${String(sequence).padStart(14, '0')}`;
+/** What a test may say about one alert of a request; the rest is sensible defaults (a `decisionId` of its own among them). */
+export interface AlertOverrides {
+  readonly status?: 'firing' | 'resolved';
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly startsAt?: string;
+  readonly fingerprint?: string;
+  readonly decisionId?: string;
+}
+
+/** What a test may say about a request: its own fields, and its alerts (one by default). */
+export interface NotifyRequestOverrides extends AlertOverrides {
+  readonly actionId?: string;
+  readonly channel?: NotifyRequested['channel'];
+  readonly receiver?: string;
+  readonly configIndex?: number;
+  readonly notificationId?: string;
+  readonly reason?: 'routed' | 'escalation';
+  readonly size?: number;
+  readonly truncatedAlerts?: number;
+  readonly part?: number;
+  readonly parts?: number;
+  /**
+   * Several alerts: how many, or each one's overrides. The top-level alert
+   * overrides apply to every alert as defaults.
+   * @default 1
+   */
+  readonly alerts?: number | readonly AlertOverrides[];
+}
+
+function member(request: NotifyRequestOverrides, own: AlertOverrides): NotifyRequested['alerts'][number] {
+  const n = next();
+  const given: AlertOverrides = { ...request, ...own };
+  const status = given.status ?? 'firing';
+  const decisionId = given.decisionId ?? `decision-${n}`;
   return {
-    decisionId: overrides.decisionId ?? `decision-${sequence}`,
+    decisionId,
+    actionId: `${decisionId}:${request.receiver ?? 'oncall'}:${request.channel ?? 'pagerduty'}:${request.configIndex ?? 0}`,
     alert: {
       status,
-      labels: overrides.labels ?? { alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100', instance: `node-${sequence}` },
-      annotations: overrides.annotations ?? {
-        summary: `Node node-${sequence} is not ready`,
-        runbook_url: 'https://runbooks.example.com/NodeNotReady',
-      },
-      startsAt: overrides.startsAt ?? '2026-01-01T10:00:00.000Z',
+      labels: given.labels ?? { alertname: 'NodeNotReady', severity: 'critical', nodegroup: 'gpu-a100', instance: `node-${n}` },
+      annotations: given.annotations ?? { summary: `Node node-${n} is not ready`, runbook_url: 'https://runbooks.example.com/NodeNotReady' },
+      startsAt: given.startsAt ?? '2026-01-01T10:00:00.000Z',
       ...(status === 'resolved' ? { endsAt: '2026-01-01T10:30:00.000Z' } : {}),
       generatorURL: 'http://prometheus.example.com/graph?g0.expr=up',
-      fingerprint,
+      fingerprint: given.fingerprint ?? `fp${String(n).padStart(14, '0')}`,
     },
+  };
+}
+
+/**
+ * A v2 `Notify Requested` detail with sensible defaults, listing one alert
+ * (or several: `alerts`); each alert has its own decision and its own action
+ * id (per decision and channel config), as the router makes them.
+ */
+export function notifyRequest(overrides: NotifyRequestOverrides = {}): NotifyRequested {
+  const n = next();
+  const { alerts: wanted = 1 } = overrides;
+  const alerts = (typeof wanted === 'number' ? Array.from({ length: wanted }, () => ({})) : wanted).map((own) => member(overrides, own));
+  return {
+    actionId: overrides.actionId ?? `notify-${n}`,
+    receiver: overrides.receiver ?? 'oncall',
+    channel: overrides.channel ?? 'pagerduty',
+    configIndex: overrides.configIndex ?? 0,
+    reason: overrides.reason ?? 'routed',
     group: {
       groupKey: '{}:{alertname="NodeNotReady"}',
-      notificationId: overrides.notificationId ?? `notification-${sequence}`,
-      size: overrides.size ?? 1,
+      notificationId: overrides.notificationId ?? `notification-${n}`,
       externalURL: 'http://alertmanager.example.com:9093',
-      truncatedAlerts: 0,
+      truncatedAlerts: overrides.truncatedAlerts ?? 0,
+      size: overrides.size ?? alerts.length,
     },
-    action: {
-      kind: 'notify',
-      actionId: `${overrides.decisionId ?? `decision-${sequence}`}:${overrides.receiver ?? 'oncall'}:${overrides.channel ?? 'pagerduty'}:${overrides.configIndex ?? 0}`,
-      receiver: overrides.receiver ?? 'oncall',
-      channel: overrides.channel ?? 'pagerduty',
-      configIndex: overrides.configIndex ?? 0,
-      reason: overrides.reason ?? 'routed',
-    },
+    decisionIds: [...new Set(alerts.map((m) => m.decisionId))],
+    alerts,
+    part: overrides.part ?? 1,
+    parts: overrides.parts ?? 1,
     requestedAt: '2026-01-01T10:00:01.000Z',
   };
 }
 
+/** The one alert of a single-alert request: its member (decision, action id, alert). */
+export function onlyAlert(request: NotifyRequested): NotifyRequested['alerts'][number] {
+  const [only, ...rest] = request.alerts;
+  if (!only || rest.length > 0) throw new RangeError(`expected a request of one alert, got ${request.alerts.length}`);
+  return only;
+}
+
+/** A request's alerts as the senders and renderers see them. */
+export const itemsOfRequest = (overrides: NotifyRequestOverrides = {}): NotifyItem[] => itemsOf(notifyRequest(overrides));
+
+/** One alert as the senders and renderers see it. */
+export const notifyItem = (overrides: NotifyRequestOverrides = {}): NotifyItem => itemsOfRequest({ ...overrides, alerts: 1 })[0] as NotifyItem;
+
 /** An SQS record as EventBridge's SQS target delivers a `Notify Requested` event. */
-export function sqsRecord(detail: unknown, messageId = `message-${(sequence += 1)}`, detailType: string = DetailType.NotifyRequested): SQSRecord {
+export function sqsRecord(detail: unknown, messageId = `message-${next()}`, detailType: string = DetailType.NotifyRequested): SQSRecord {
   return {
     messageId,
     receiptHandle: `receipt-${messageId}`,

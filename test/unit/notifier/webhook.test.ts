@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signatureHeaders, signWebhook, verifyWebhookSignature, webhookBody } from '../../../lambdas/notifier/channels/webhook';
-import { notifyRequest } from './support';
+import { itemsOfRequest } from './support';
 
 const secret = 'unit-signing-key';
 const at = new Date('2026-01-01T10:00:00Z');
@@ -41,7 +41,7 @@ describe('verifyWebhookSignature', () => {
 
 describe('webhookBody', () => {
   it('lists up to max_alerts alerts and counts the rest in truncatedAlerts', () => {
-    const requests = Array.from({ length: 5 }, () => notifyRequest({ channel: 'webhook', notificationId: 'n1' }));
+    const requests = itemsOfRequest({ channel: 'webhook', alerts: 5 });
 
     const result = webhookBody(requests, { max_alerts: 2 });
 
@@ -49,14 +49,14 @@ describe('webhookBody', () => {
   });
 
   it('lists every alert when max_alerts is 0', () => {
-    const requests = Array.from({ length: 5 }, () => notifyRequest({ channel: 'webhook', notificationId: 'n1' }));
+    const requests = itemsOfRequest({ channel: 'webhook', alerts: 5 });
 
     expect(webhookBody(requests, { max_alerts: 0 }).alerts).toHaveLength(5);
   });
 
   it('is resolved only when every alert is resolved', () => {
-    const mixed = [notifyRequest({ status: 'resolved' }), notifyRequest({ status: 'firing' })];
+    const mixed = itemsOfRequest({ alerts: [{ status: 'resolved' }, { status: 'firing' }] });
 
-    expect([webhookBody(mixed, { max_alerts: 0 }).status, webhookBody([notifyRequest({ status: 'resolved' })], { max_alerts: 0 }).status]).toEqual(['firing', 'resolved']);
+    expect([webhookBody(mixed, { max_alerts: 0 }).status, webhookBody(itemsOfRequest({ status: 'resolved' }), { max_alerts: 0 }).status]).toEqual(['firing', 'resolved']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escalatedBefore, escalationDue, escalationSettings, shouldEscalate } from '../../../lambdas/scaler/escalation';
+import { escalatedBefore, escalationDue, escalationSettings, toEscalate } from '../../../lambdas/scaler/escalation';
 import { InMemoryDecisions } from '../../support/fakes/decisions';
 import { configWith, nodeGroup, receiver } from './support/builders';
 
@@ -8,27 +8,23 @@ const settings = { after: 1_800_000, receiver: 'oncall' };
 
 describe('escalationDue', () => {
   it('escalates exactly escalate_after after the group reached its max', () => {
-    expect(escalationDue(settings, 'firing', { kind: 'at-max', atMaxSince: NOW - 1_800_000, now: NOW })).toBe(true);
+    expect(escalationDue(settings, { kind: 'at-max', atMaxSince: NOW - 1_800_000, now: NOW })).toBe(true);
   });
 
   it('waits until then', () => {
-    expect(escalationDue(settings, 'firing', { kind: 'at-max', atMaxSince: NOW - 1_799_999, now: NOW })).toBe(false);
+    expect(escalationDue(settings, { kind: 'at-max', atMaxSince: NOW - 1_799_999, now: NOW })).toBe(false);
   });
 
   it('does not escalate a group that is not at its max', () => {
-    expect(escalationDue(settings, 'firing', { kind: 'at-max', atMaxSince: undefined, now: NOW })).toBe(false);
+    expect(escalationDue(settings, { kind: 'at-max', atMaxSince: undefined, now: NOW })).toBe(false);
   });
 
   it('escalates a failed step at once', () => {
-    expect(escalationDue(settings, 'firing', { kind: 'failed' })).toBe(true);
-  });
-
-  it('never escalates a resolved alert', () => {
-    expect(escalationDue(settings, 'resolved', { kind: 'failed' })).toBe(false);
+    expect(escalationDue(settings, { kind: 'failed' })).toBe(true);
   });
 
   it('never escalates without escalation settings', () => {
-    expect(escalationDue(undefined, 'firing', { kind: 'failed' })).toBe(false);
+    expect(escalationDue(undefined, { kind: 'failed' })).toBe(false);
   });
 });
 
@@ -52,18 +48,22 @@ describe('escalationSettings', () => {
   });
 });
 
-describe('escalatedBefore and shouldEscalate', () => {
-  it('escalates an occurrence only once: not again once the state item remembers it', async () => {
-    const decisions = new InMemoryDecisions();
-    const request = { decisionId: 'd-1', alertStatus: 'firing' as const };
-    expect(await shouldEscalate(decisions, request, settings, { escalated: [] }, { kind: 'failed' })).toBe(true);
-    expect(await shouldEscalate(decisions, request, settings, { escalated: ['d-1'] }, { kind: 'failed' })).toBe(false);
+describe('escalatedBefore and toEscalate', () => {
+  const member = (decisionId: string, status: 'firing' | 'resolved' = 'firing') => ({ decisionId, alert: { status } });
+
+  it('escalates an occurrence only once: not again once the state item remembers it', () => {
+    expect(toEscalate([member('d-1'), member('d-2')], { escalated: ['d-1'] }, new Map()).map((m) => m.decisionId)).toEqual(['d-2']);
+  });
+
+  it('never escalates a resolved alert', () => {
+    expect(toEscalate([member('d-1', 'resolved')], { escalated: [] }, new Map())).toEqual([]);
   });
 
   it('knows an escalation from another group by the escalation actions on the decision', async () => {
     const decisions = new InMemoryDecisions();
     await decisions.recordAction('d-2', { actionId: 'd-2/escalation/pagerduty/0', kind: 'notify', receiver: 'oncall', target: 'pagerduty', outcome: 'requested', at: '' });
-    expect(await escalatedBefore(decisions, 'd-2', { escalated: [] })).toBe(true);
-    expect(await escalatedBefore(decisions, 'd-3', { escalated: [] })).toBe(false);
+    const known = await decisions.getMany(['d-2', 'd-3']);
+    expect(escalatedBefore('d-2', { escalated: [] }, known.get('d-2'))).toBe(true);
+    expect(escalatedBefore('d-3', { escalated: [] }, known.get('d-3'))).toBe(false);
   });
 });

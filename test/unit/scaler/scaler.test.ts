@@ -6,7 +6,7 @@ import { createScaler, NodeGroupBusyError } from '../../../lambdas/scaler/scaler
 import { InMemoryNodeGroupStateStore } from '../../support/fakes/node-group-state';
 import type { Config } from '../../../lambdas/shared/config/schema';
 import { DetailType, type NotifyRequested, type ScaleRequested, type ScalingActionEvent } from '../../../lambdas/shared/events';
-import { configWith, nodeGroup, noSleep, scaleRequest, sqsEvent, sqsRecord, TestClock } from './support/builders';
+import { configWith, idsOf, memberOf, nodeGroup, noSleep, scaleRequest, sqsEvent, sqsRecord, TestClock, withDecisions } from './support/builders';
 import { RecordingBus } from '../../support/fakes/bus';
 import { InMemoryDecisions } from '../../support/fakes/decisions';
 import { FakeNodeGroups } from '../../support/fakes/node-groups';
@@ -42,7 +42,7 @@ describe('scaler: acting', () => {
     await scaler.handleScaleRequested(request);
 
     expect(nodeGroups.desired('gpu-a100-nodes')).toBe(4);
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ kind: 'scale', target: 'gpu-a100', outcome: 'scaled', from: 2, to: 4 });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ kind: 'scale', target: 'gpu-a100', outcome: 'scaled', from: 2, to: 4 });
   });
 
   it('emits a Scaling Action event with from, to, reason and outcome', async () => {
@@ -52,7 +52,7 @@ describe('scaler: acting', () => {
     await scaler.handleScaleRequested(request);
 
     expect(scalingActions()).toEqual([
-      expect.objectContaining({ decisionId: request.decisionId, actionId: request.action.actionId, nodeGroup: 'gpu-a100', asgName: 'gpu-a100-nodes', from: 2, to: 4, outcome: 'scaled', reason: expect.stringContaining('2 → 4') }),
+      expect.objectContaining({ decisionIds: [memberOf(request).decisionId], actionId: request.actionId, nodeGroup: 'gpu-a100', asgName: 'gpu-a100-nodes', from: 2, to: 4, outcome: 'scaled', reason: expect.stringContaining('2 → 4') }),
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('scaler: acting', () => {
     await scaler.handleScaleRequested(second);
 
     expect(nodeGroups.desired('gpu-a100-nodes')).toBe(4);
-    expect(decisions.action(second.decisionId, second.action.actionId)).toMatchObject({ outcome: 'cooldown', detail: expect.stringContaining('cooldown') });
+    expect(decisions.action(...idsOf(second))).toMatchObject({ outcome: 'cooldown', detail: expect.stringContaining('cooldown') });
   });
 
   it('steps again once the cooldown has passed', async () => {
@@ -98,7 +98,7 @@ describe('scaler: acting', () => {
     await scaler.handleScaleRequested(request);
 
     expect(nodeGroups.desired('gpu-a100-nodes')).toBe(16);
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'clamped', from: 15, to: 16 });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'clamped', from: 15, to: 16 });
   });
 });
 
@@ -110,7 +110,7 @@ describe('scaler: kill switch and dry-run', () => {
     await scaler.handleScaleRequested(request);
 
     expect(nodeGroups.setCalls).toEqual([]);
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'paused', from: 2, to: 2, detail: expect.stringContaining('kill switch') });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'paused', from: 2, to: 2, detail: expect.stringContaining('kill switch') });
     expect(scalingActions()[0]).toMatchObject({ outcome: 'paused' });
   });
 
@@ -132,7 +132,7 @@ describe('scaler: kill switch and dry-run', () => {
     await scaler.handleScaleRequested(request);
 
     expect(nodeGroups.setCalls).toEqual([]);
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'dry-run', detail: expect.stringContaining('would scale 2 → 4') });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'dry-run', detail: expect.stringContaining('would scale 2 → 4') });
   });
 
   it("under the action's dryRun records what it would do and changes nothing", async () => {
@@ -142,7 +142,7 @@ describe('scaler: kill switch and dry-run', () => {
     await scaler.handleScaleRequested(request);
 
     expect(nodeGroups.setCalls).toEqual([]);
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'dry-run' });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'dry-run' });
   });
 });
 
@@ -155,7 +155,7 @@ describe('scaler: Auto Scaling failures', () => {
     const response = await consume(sqsEvent(sqsRecord(request)));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('not found') });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('not found') });
   });
 
   it('fails the record and marks the decision failed when retries are spent, then applies the same claim once on redelivery', async () => {
@@ -165,14 +165,14 @@ describe('scaler: Auto Scaling failures', () => {
     const record = sqsRecord(request);
 
     const first = await consume(sqsEvent(record));
-    const failedOutcome = decisions.action(request.decisionId, request.action.actionId)?.outcome;
+    const failedOutcome = decisions.action(...idsOf(request))?.outcome;
     const second = await consume(sqsEvent(record));
 
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(failedOutcome).toBe('failed');
     expect(second.batchItemFailures).toEqual([]);
     expect(nodeGroups.setCalls).toEqual([{ asgName: 'gpu-a100-nodes', desired: 4 }]);
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'scaled', to: 4 });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'scaled', to: 4 });
   });
 
   it('holds other requests for the group while a claim is in flight, then they see its result', async () => {
@@ -192,14 +192,17 @@ describe('scaler: Auto Scaling failures', () => {
 
     await scaler.handleScaleRequested(request);
 
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'fallback', from: 2, to: 2 });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'fallback', from: 2, to: 2 });
     expect(scaleRequests()).toEqual([
       expect.objectContaining({
-        decisionId: request.decisionId,
-        action: expect.objectContaining({ nodeGroup: 'gpu-h100', change: 2, fallbackFrom: 'gpu-a100', actionId: `${request.action.actionId}/fallback/gpu-h100` }),
+        decisionIds: [memberOf(request).decisionId],
+        nodeGroup: 'gpu-h100',
+        change: 2,
+        fallbackFrom: 'gpu-a100',
+        actionId: `${request.actionId}/fallback/gpu-h100`,
       }),
     ]);
-    expect(decisions.action(request.decisionId, `${request.action.actionId}/fallback/gpu-h100`)).toMatchObject({ target: 'gpu-h100', outcome: 'requested' });
+    expect(decisions.action(memberOf(request).decisionId, `${memberOf(request).actionId}/fallback/gpu-h100`)).toMatchObject({ target: 'gpu-h100', outcome: 'requested' });
     expect((await state.get('gpu-a100')).backoffUntil).toBeGreaterThan(0);
   });
 });
@@ -222,7 +225,7 @@ describe('scaler: fallback chain', () => {
     await scaler.handleScaleRequested(fallback);
 
     expect(nodeGroups.desired('gpu-h100-nodes')).toBe(8);
-    expect(scaleRequests()[0]?.action).toMatchObject({ nodeGroup: 'gpu-l4', change: 2, fallbackFrom: 'gpu-a100', actionId: 'root/fallback/gpu-l4' });
+    expect(scaleRequests()[0]).toMatchObject({ nodeGroup: 'gpu-l4', change: 2, fallbackFrom: 'gpu-a100', actionId: 'root/fallback/gpu-l4' });
   });
 
   it('sends scale-ups of a backed-off group straight to its fallback', async () => {
@@ -235,7 +238,7 @@ describe('scaler: fallback chain', () => {
     const result = await scaler.handleScaleRequested(later);
 
     expect(result.outcome).toBe('backed-off');
-    expect(scaleRequests().map((request) => request.action.actionId)).toContain(`${later.action.actionId}/fallback/gpu-h100`);
+    expect(scaleRequests().map((request) => request.actionId)).toContain(`${later.actionId}/fallback/gpu-h100`);
     expect(nodeGroups.setCalls).toEqual([]);
   });
 });
@@ -260,8 +263,8 @@ describe('scaler: launch unsuccessful → fallback → fallback refused → back
     const { nodeGroups, scaleRequests, decisions, request } = await scaledThenFailed();
 
     expect(nodeGroups.desired('gpu-a100-nodes')).toBe(2);
-    expect(scaleRequests()[0]?.action).toMatchObject({ nodeGroup: 'gpu-h100', change: 2, fallbackFrom: 'gpu-a100' });
-    expect(decisions.action(request.decisionId, request.action.actionId)).toMatchObject({ outcome: 'fallback', detail: expect.stringContaining('launch unsuccessful') });
+    expect(scaleRequests()[0]).toMatchObject({ nodeGroup: 'gpu-h100', change: 2, fallbackFrom: 'gpu-a100' });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'fallback', detail: expect.stringContaining('launch unsuccessful') });
   });
 
   it('moves an increment on only once, however many launch failures report it', async () => {
@@ -279,13 +282,13 @@ describe('scaler: launch unsuccessful → fallback → fallback refused → back
 
     await scaler.handleScaleRequested(fallback);
     clock.advance(60_000);
-    const later = scaleRequest('gpu-a100', { actionId: `${request.action.actionId}-step2`, step: 2 }, { decisionId: request.decisionId });
+    const later = scaleRequest('gpu-a100', { actionId: `${request.actionId}-step2`, step: 2 }, { decisionId: memberOf(request).decisionId });
     await scaler.handleScaleRequested(later);
 
-    expect(decisions.action(request.decisionId, fallback.action.actionId)).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('no fallback group left') });
+    expect(decisions.action(...idsOf(fallback))).toMatchObject({ outcome: 'failed', detail: expect.stringContaining('no fallback group left') });
     expect((await state.get('gpu-h100')).backoffUntil).toBeGreaterThan(clock.now);
-    expect(decisions.action(request.decisionId, later.action.actionId)).toMatchObject({ outcome: 'backed-off' });
-    expect(notifies().map((notify) => [notify.action.channel, notify.action.reason])).toEqual([
+    expect(decisions.action(...idsOf(later))).toMatchObject({ outcome: 'backed-off' });
+    expect(notifies().map((notify) => [notify.channel, notify.reason])).toEqual([
       ['pagerduty', 'escalation'],
       ['slack', 'escalation'],
     ]);
@@ -321,7 +324,7 @@ describe('scaler: escalation at the guardrail max', () => {
     await scaler.handleScaleRequested(first);
     clock.advance(1_799_999);
 
-    await scaler.handleScaleRequested(scaleRequest('gpu-a100', { actionId: 'step-2', step: 2 }, { decisionId: first.decisionId }));
+    await scaler.handleScaleRequested(scaleRequest('gpu-a100', { actionId: 'step-2', step: 2 }, { decisionId: memberOf(first).decisionId }));
 
     expect(notifies()).toEqual([]);
   });
@@ -331,15 +334,16 @@ describe('scaler: escalation at the guardrail max', () => {
     const first = scaleRequest('gpu-a100');
     await scaler.handleScaleRequested(first);
     clock.advance(1_800_000);
-    await scaler.handleScaleRequested(scaleRequest('gpu-a100', { actionId: 'step-2', step: 2 }, { decisionId: first.decisionId }));
+    await scaler.handleScaleRequested(scaleRequest('gpu-a100', { actionId: 'step-2', step: 2 }, { decisionId: memberOf(first).decisionId }));
     clock.advance(600_000);
-    await scaler.handleScaleRequested(scaleRequest('gpu-a100', { actionId: 'step-3', step: 3 }, { decisionId: first.decisionId }));
+    await scaler.handleScaleRequested(scaleRequest('gpu-a100', { actionId: 'step-3', step: 3 }, { decisionId: memberOf(first).decisionId }));
 
-    expect(notifies().map((notify) => notify.action)).toEqual([
-      { kind: 'notify', actionId: `${first.decisionId}/escalation/pagerduty/0`, receiver: 'oncall', channel: 'pagerduty', configIndex: 0, reason: 'escalation' },
-      { kind: 'notify', actionId: `${first.decisionId}/escalation/slack/0`, receiver: 'oncall', channel: 'slack', configIndex: 0, reason: 'escalation' },
+    const decisionId = memberOf(first).decisionId;
+    expect(notifies().map((notify) => [notify.receiver, notify.channel, notify.configIndex, notify.reason, notify.alerts.map((a) => a.actionId)])).toEqual([
+      ['oncall', 'pagerduty', 0, 'escalation', [`${decisionId}/escalation/pagerduty/0`]],
+      ['oncall', 'slack', 0, 'escalation', [`${decisionId}/escalation/slack/0`]],
     ]);
-    expect(decisions.action(first.decisionId, `${first.decisionId}/escalation/pagerduty/0`)).toMatchObject({ kind: 'notify', outcome: 'requested' });
+    expect(decisions.action(decisionId, `${decisionId}/escalation/pagerduty/0`)).toMatchObject({ kind: 'notify', outcome: 'requested' });
   });
 
   it('does not escalate for a resolved alert', async () => {
@@ -349,7 +353,7 @@ describe('scaler: escalation at the guardrail max', () => {
     clock.advance(1_800_000);
 
     await scaler.handleScaleRequested(
-      scaleRequest('gpu-a100', { actionId: 'step-2', step: 2 }, { decisionId: first.decisionId, alert: { ...first.alert, status: 'resolved' } }),
+      scaleRequest('gpu-a100', { actionId: 'step-2', step: 2 }, { decisionId: memberOf(first).decisionId, alert: { ...memberOf(first).alert, status: 'resolved' } }),
     );
 
     expect(notifies()).toEqual([]);
@@ -398,5 +402,97 @@ describe('scaler: the SQS FIFO consumer', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect((await state.get('gpu-h100')).backoffUntil).toBeGreaterThan(0);
+  });
+});
+
+describe('scaler: coalesced requests', () => {
+  it('applies one step for a request serving ten decisions, records the shared outcome on each and emits one Scaling Action', async () => {
+    const { scaler, nodeGroups, decisions, scalingActions } = setup();
+    const request = withDecisions(scaleRequest('gpu-a100'), 10);
+
+    await scaler.handleScaleRequested(request);
+
+    expect(nodeGroups.setCalls).toEqual([{ asgName: 'gpu-a100-nodes', desired: 4 }]);
+    expect(request.alerts.map((member) => decisions.action(member.decisionId, member.actionId)?.outcome)).toEqual(Array(10).fill('scaled'));
+    expect(scalingActions()).toEqual([expect.objectContaining({ actionId: request.actionId, outcome: 'scaled', decisionIds: request.decisionIds })]);
+  });
+
+  it('leaves a decision another request already served with its own outcome, and acts for the others', async () => {
+    const { scaler, decisions, clock } = setup();
+    const first = scaleRequest('gpu-a100');
+    await scaler.handleScaleRequested(first);
+    clock.advance(300_000);
+    // A redelivered router record coalesced with a new alert: a new request, listing the served decision again.
+    const fresh = scaleRequest('gpu-a100');
+    const mixed = { ...fresh, alerts: [memberOf(first), memberOf(fresh)], decisionIds: [memberOf(first).decisionId, memberOf(fresh).decisionId] };
+
+    await scaler.handleScaleRequested(mixed);
+
+    expect(decisions.action(...idsOf(first))).toMatchObject({ outcome: 'scaled', from: 2, to: 4 });
+    expect(decisions.action(...idsOf(fresh))).toMatchObject({ outcome: 'scaled', from: 4, to: 6 });
+  });
+
+  it('reports a redelivered plain refusal again without deciding again, even once the cooldown has passed', async () => {
+    const { scaler, nodeGroups, decisions, clock, scalingActions } = setup();
+    await scaler.handleScaleRequested(scaleRequest('gpu-a100'));
+    const refused = scaleRequest('gpu-a100');
+    await scaler.handleScaleRequested(refused);
+    clock.advance(300_000);
+
+    const again = await scaler.handleScaleRequested(refused);
+
+    expect(again).toMatchObject({ redelivered: true, outcome: 'cooldown' });
+    expect(nodeGroups.setCalls).toHaveLength(1);
+    expect(decisions.action(...idsOf(refused))?.outcome).toBe('cooldown');
+    expect(scalingActions().filter((event) => event.actionId === refused.actionId)).toHaveLength(2);
+  });
+});
+
+describe('scaler: never a late action (max_action_age)', () => {
+  const tenMinutes = 600_000;
+  const aged = (age: number) => {
+    const context = setup({ config: configWith([nodeGroup({ name: 'gpu-a100', min: 1, max: 16 })], { maxActionAge: tenMinutes }) });
+    const request = scaleRequest('gpu-a100', { requestedAt: new Date(context.clock.now - age).toISOString() });
+    return { ...context, request };
+  };
+
+  it('applies a request exactly max_action_age old', async () => {
+    const { scaler, nodeGroups, request } = aged(tenMinutes);
+
+    await scaler.handleScaleRequested(request);
+
+    expect(nodeGroups.desired('gpu-a100-nodes')).toBe(4);
+  });
+
+  it('refuses a request a millisecond older with outcome expired, changing nothing', async () => {
+    const { scaler, nodeGroups, decisions, scalingActions, request } = aged(tenMinutes + 1);
+
+    const result = await scaler.handleScaleRequested(request);
+
+    expect(result.outcome).toBe('expired');
+    expect(nodeGroups.setCalls).toEqual([]);
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'expired', detail: expect.stringContaining('max_action_age') });
+    expect(scalingActions()).toEqual([expect.objectContaining({ outcome: 'expired', actionId: request.actionId })]);
+  });
+
+  it('records expired on every one of the ten decisions an expired request serves', async () => {
+    const { scaler, decisions, request } = aged(tenMinutes + 1);
+    const ten = withDecisions(request, 10);
+
+    await scaler.handleScaleRequested(ten);
+
+    expect(ten.alerts.map((member) => decisions.action(member.decisionId, member.actionId)?.outcome)).toEqual(Array(10).fill('expired'));
+  });
+
+  it('records a redelivered expired request once: one expired action on the decision, the group untouched', async () => {
+    const { scaler, nodeGroups, decisions, state, request } = aged(tenMinutes + 1);
+    await scaler.handleScaleRequested(request);
+
+    const again = await scaler.handleScaleRequested(request);
+
+    expect(again).toMatchObject({ redelivered: true, outcome: 'expired' });
+    expect(decisions.actionsOf(memberOf(request).decisionId).filter((action) => action.outcome === 'expired')).toHaveLength(1);
+    expect(nodeGroups.setCalls).toEqual([]);
+    expect((await state.get('gpu-a100')).version).toBe(0);
   });
 });

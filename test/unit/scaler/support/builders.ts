@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Config, NodeGroupConfig, ReceiverConfig } from '../../../../lambdas/shared/config/schema';
-import { DetailType, type ScaleRequested } from '../../../../lambdas/shared/events';
+import { DetailType, type Alert, type ScaleRequested } from '../../../../lambdas/shared/events';
 
 /** Builders for the scaler's tests (the fakes are in test/support/fakes). */
 
@@ -24,9 +24,10 @@ export function receiver(overrides: Partial<ReceiverConfig> & Pick<ReceiverConfi
 }
 
 /** A config with the given node groups, a scale-up receiver that escalates to `oncall`, and `oncall` itself. */
-export function configWith(groups: NodeGroupConfig[], options: { dryRun?: boolean; escalateAfter?: number } = {}): Config {
+export function configWith(groups: NodeGroupConfig[], options: { dryRun?: boolean; escalateAfter?: number; maxActionAge?: number } = {}): Config {
   return {
-    settings: { dry_run: options.dryRun ?? false, decision_ttl: 30 * 86_400_000, max_action_age: 600_000 },
+    // Requests are built at T0 and tests move the clock on: no request expires unless a test says so.
+    settings: { dry_run: options.dryRun ?? false, decision_ttl: 30 * 86_400_000, max_action_age: options.maxActionAge ?? Number.MAX_SAFE_INTEGER },
     node_groups: groups,
     route: { receiver: 'oncall', continue: false },
     time_intervals: [],
@@ -54,37 +55,50 @@ export function configWith(groups: NodeGroupConfig[], options: { dryRun?: boolea
 
 let counter = 0;
 
-/** A `Scale Requested` detail for `nodeGroup`, +2 by default. */
-export function scaleRequest(nodeGroupName: string, action: Partial<ScaleRequested['action']> = {}, overrides: Partial<ScaleRequested> = {}): ScaleRequested {
+/**
+ * A `Scale Requested` detail for `nodeGroup` serving one decision, +2 by
+ * default: `fields` are the request's (its `actionId`, `change`, …; `step`
+ * sets the decision's action id), `member` the decision's.
+ */
+export function scaleRequest(
+  nodeGroupName: string,
+  fields: Partial<Omit<ScaleRequested, 'alerts' | 'decisionIds' | 'nodeGroup'>> & { step?: number } = {},
+  member: { decisionId?: string; alert?: Alert } = {},
+): ScaleRequested {
   counter += 1;
-  const decisionId = overrides.decisionId ?? `decision-${counter}`;
+  const { step = 1, ...request } = fields;
+  const decisionId = member.decisionId ?? `decision-${counter}`;
+  const alert: Alert = member.alert ?? {
+    status: 'firing',
+    labels: { alertname: 'GPUQueueDepthHigh', nodegroup: nodeGroupName },
+    annotations: {},
+    startsAt: new Date(T0).toISOString(),
+    generatorURL: '',
+    fingerprint: `fp-${counter}`,
+  };
+  const group = { groupKey: '{}:{}', notificationId: `n-${counter}`, size: 1, externalURL: 'http://am', truncatedAlerts: 0 };
   return {
-    decisionId,
-    alert: {
-      status: 'firing',
-      labels: { alertname: 'GPUQueueDepthHigh', nodegroup: nodeGroupName },
-      annotations: {},
-      startsAt: new Date(T0).toISOString(),
-      generatorURL: '',
-      fingerprint: `fp-${counter}`,
-    },
-    group: { groupKey: '{}:{}', notificationId: `n-${counter}`, size: 1, externalURL: 'http://am', truncatedAlerts: 0 },
-    action: {
-      kind: 'scale',
-      actionId: `${decisionId}/scale-up/0/1`,
-      receiver: 'scale-up',
-      configIndex: 0,
-      nodeGroup: nodeGroupName,
-      change: 2,
-      cooldownSeconds: 300,
-      dryRun: false,
-      step: 1,
-      ...action,
-    },
+    actionId: `scale-${counter}`,
+    nodeGroup: nodeGroupName,
+    receiver: 'scale-up',
+    configIndex: 0,
+    change: 2,
+    cooldownSeconds: 300,
+    dryRun: false,
     requestedAt: new Date(T0).toISOString(),
-    ...overrides,
+    part: 1,
+    parts: 1,
+    ...request,
+    decisionIds: [decisionId],
+    alerts: [{ decisionId, actionId: `${decisionId}/scale-up/scale/0/step${step}`, alert, group }],
   };
 }
+
+/** The (first) decision a request serves. */
+export const memberOf = (request: ScaleRequested) => request.alerts[0]!;
+
+/** Its decision id and action id, as `decisions.action(...)` takes them. */
+export const idsOf = (request: ScaleRequested) => [memberOf(request).decisionId, memberOf(request).actionId] as const;
 
 /** An SQS record as EventBridge's SQS target delivers a bus event. */
 export function sqsRecord(detail: unknown, options: { detailType?: string; messageId?: string; group?: string; body?: string } = {}): SQSRecord {
@@ -121,3 +135,12 @@ export class TestClock {
 }
 
 export const noSleep = async () => {};
+
+/** The request serving `count` decisions (its first and `count - 1` more of the same group). */
+export function withDecisions(request: ScaleRequested, count: number): ScaleRequested {
+  const first = memberOf(request);
+  const alerts = Array.from({ length: count }, (_, i) =>
+    i === 0 ? first : { ...first, decisionId: `${first.decisionId}-${i}`, actionId: first.actionId.replace(first.decisionId, `${first.decisionId}-${i}`), alert: { ...first.alert, fingerprint: `${first.alert.fingerprint}-${i}` } },
+  );
+  return { ...request, alerts, decisionIds: alerts.map((a) => a.decisionId) };
+}

@@ -1,0 +1,19 @@
+import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC_NAMESPACE, type Metrics } from '../../shared/metrics';
+
+/**
+ * The metrics port on Powertools' Metrics: CloudWatch embedded-metric-format
+ * lines in the function's log, no API call. Each count is written at once
+ * with its own dimensions (a single metric), so nothing waits for a flush.
+ */
+export function powertoolsMetrics(serviceName: string): Metrics {
+  const metrics = new PowertoolsMetrics({ namespace: METRIC_NAMESPACE, serviceName });
+  return {
+    count(name, value, dimensions = {}) {
+      if (value === 0) return;
+      const single = metrics.singleMetric();
+      for (const [dimension, dimensionValue] of Object.entries(dimensions)) single.addDimension(dimension, dimensionValue);
+      single.addMetric(name, MetricUnit.Count, value);
+    },
+  };
+}
