@@ -2,6 +2,7 @@ import { escapeValue } from '../lambdas/shared/routing/matchers';
 import { matchRoutes, routeTimeMute, type RouteNode } from '../lambdas/shared/routing/route-tree';
 import type { TimeInterval } from '../lambdas/shared/time/intervals';
 import type { RouteCase } from './routes-cases';
+import { formatInZone } from './times';
 
 /**
  * What `routes test` prints for one label set: the matched routes'
@@ -81,6 +82,6 @@ export function runCases(
 export function failureLine(source: string, failure: FailedCase): string {
   const { case: routeCase, got, at } = failure;
   const where = routeCase.line === undefined ? source : `${source}:${routeCase.line}`;
-  const when = at === undefined ? '' : ` at ${at.toISOString()}`;
+  const when = at === undefined ? '' : ` at ${formatInZone(at, 'UTC')}`;
   return `${where}: case ${routeCase.number} ${formatLabels(routeCase.labels)}${when}: expected ${routeCase.expect.join(',')}; got ${got.join(',')}`;
 }
