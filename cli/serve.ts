@@ -44,6 +44,9 @@ function portFrom(text: string): number {
 async function run(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseFlags(args, FLAGS);
   const { env } = io;
+  // Listening for SIGTERM before starting: one that comes as the banner is printed must
+  // still stop local mode cleanly rather than kill it mid-write.
+  const stopped = io.untilStopped();
   const running = await serve({
     configPath: configPath(values.config, env),
     port: portFrom(values.port ?? (env.PORT || '8080')),
@@ -54,7 +57,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
     record: values.record ?? (env.RECORD || undefined),
     out: (line) => io.out(line),
   });
-  await io.untilStopped();
+  await stopped;
   io.out('stopping');
   await running.stop();
   return EXIT_OK;
