@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Everything a command reaches outside itself, passed in rather than taken
+ * from `process`: its output, the environment, files, the network, the clock
+ * and the stop signal. `main` gets `processIo()`; tests pass their own, so a
+ * command runs in-process with its output captured and no real server or clock.
+ */
+export interface Io {
+  /** Writes one line (a newline is added) to standard output: the command's result. */
+  out(line: string): void;
+  /** Writes one line to standard error: problems, warnings, usage errors. */
+  err(line: string): void;
+  /** The environment variables the commands read (CONFIG, PORT, WEBHOOK_TOKEN, …). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a text file (UTF-8); throws Node's error (with its `code`) when it cannot. */
+  readFile(path: string): string;
+  /** The global `fetch`, for `pause` and `resume`. */
+  fetch(url: string, init: RequestInit): Promise<Response>;
+  /** The current time, for `check`'s time intervals when no `--at` is given. */
+  now(): Date;
+  /** Resolves once the process is asked to stop (SIGINT, SIGTERM): `serve` runs until then. */
+  untilStopped(): Promise<void>;
+}
+
+/** The io of the real process: stdout, stderr, `process.env`, the file system, `fetch`, signals. */
+export function processIo(): Io {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    env: process.env,
+    readFile: (path) => readFileSync(path, 'utf8'),
+    fetch: (url, init) => fetch(url, init),
+    now: () => new Date(),
+    untilStopped: () =>
+      new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }),
+  };
+}
