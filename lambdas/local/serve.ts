@@ -49,7 +49,7 @@ export async function serve(options: ServeOptions): Promise<RunningLocalMode> {
   const pipeline = await startLocalPipeline({ config, token, log: (component) => consoleLog(component), dataDir: options.dataDir });
   let server: LocalServer;
   try {
-    server = await startLocalServer({ pipeline, token, log, port: options.port, host: options.host, routes: controlRoutes(pipeline) });
+    server = await startLocalServer({ pipeline, token, apiToken: options.apiToken, log, port: options.port, host: options.host, routes: controlRoutes(pipeline) });
   } catch (error) {
     await pipeline.stop();
     throw error;
