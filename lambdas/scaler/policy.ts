@@ -38,6 +38,10 @@ export interface NodeGroupGuardrails {
   readonly min: number;
   readonly max: number;
   readonly rateLimits: readonly RateLimit[];
+  /** What set `min` now, for the reason: `schedule business-hours`. @default - the guardrail */
+  readonly minSource?: string | undefined;
+  /** What set `max` now: a schedule, a node group or fleet budget. @default - the guardrail */
+  readonly maxSource?: string | undefined;
 }
 
 /** The Auto Scaling group as `DescribeAutoScalingGroups` reports it. */
@@ -89,8 +93,16 @@ export interface ScalingDecision {
 }
 
 /** The effective bounds: the guardrails, applied within the ASG's own min and max. */
-export function effectiveBounds(guardrails: Pick<NodeGroupGuardrails, 'min' | 'max'>, asg: AsgCapacity): { lower: number; upper: number } {
-  return { lower: Math.max(guardrails.min, asg.min), upper: Math.min(guardrails.max, asg.max) };
+export function effectiveBounds(
+  guardrails: Pick<NodeGroupGuardrails, 'min' | 'max' | 'minSource' | 'maxSource'>,
+  asg: AsgCapacity,
+): { lower: number; upper: number; lowerSource: string; upperSource: string } {
+  return {
+    lower: Math.max(guardrails.min, asg.min),
+    upper: Math.min(guardrails.max, asg.max),
+    lowerSource: asg.min > guardrails.min ? "the Auto Scaling group's own min" : (guardrails.minSource ?? 'guardrail min'),
+    upperSource: asg.max < guardrails.max ? "the Auto Scaling group's own max" : (guardrails.maxSource ?? 'guardrail max'),
+  };
 }
 
 /**
@@ -106,7 +118,8 @@ export function clampedTarget(request: Pick<ScalingRequest, 'change' | 'set'>, c
   }
   const change = request.change ?? 0;
   const requested = current + change;
-  if (change > 0) return { requested, to: Math.max(current, Math.min(requested, bounds.upper)) };
+  // A step up on a group below its lower bound (a schedule raised the min) brings it at least to the bound.
+  if (change > 0) return { requested, to: Math.max(current, Math.min(Math.max(requested, bounds.lower), bounds.upper)) };
   if (change < 0) return { requested, to: Math.min(current, Math.max(requested, bounds.lower)) };
   return { requested, to: current };
 }
@@ -173,8 +186,8 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
     );
   }
   if (target === from) {
-    if (direction === 'up') return stay('at-target', `already at ${from}, the upper bound (asked ${requested})`);
-    if (direction === 'down') return stay('at-target', `already at ${from}, the lower bound (asked ${requested})`);
+    if (direction === 'up') return stay('at-target', `already at ${from}, the upper bound (${bounds.upperSource}; asked ${requested})`);
+    if (direction === 'down') return stay('at-target', `already at ${from}, the lower bound (${bounds.lowerSource}; asked ${requested})`);
     return stay('at-target', `already at ${from}`);
   }
   const moving: Direction = target > from ? 'up' : 'down';
@@ -189,7 +202,8 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
     return stay('rate-limited', `rate limit: already ${limit.max_actions} scaling action(s) in the last ${describeWindow(limit.window)}`);
   }
   const step = `${from} → ${target} (${request.set !== undefined ? `set ${request.set}` : signed(request.change ?? 0)})`;
-  const clampNote = target !== requested ? `, clamped from ${requested} to the ${target > requested ? 'lower' : 'upper'} bound ${target}` : '';
+  const clampNote =
+    target !== requested ? `, clamped from ${requested} to the ${target > requested ? 'lower' : 'upper'} bound ${target} (${target > requested ? bounds.lowerSource : bounds.upperSource})` : '';
   if (input.dryRun || request.dryRun) {
     const why = input.dryRun ? 'settings.dry_run' : "the receiver's dry_run";
     return stay('dry-run', `dry run (${why}): would scale ${step}${clampNote}`);

@@ -92,3 +92,21 @@ export interface NodeGroupStateStore {
    */
   put(nodeGroup: string, next: NodeGroupState, expectedVersion: number): Promise<boolean>;
 }
+
+/** The nodes each group has as the fleet budget counts them: what alertscale last set or observed. */
+export interface FleetNodes {
+  /** 0: never written. */
+  readonly version: number;
+  readonly groups: Readonly<Record<string, number>>;
+}
+
+/**
+ * The fleet budget's ledger: one item every scaling action that changes a
+ * group writes conditionally (on `version`) before it claims the group, so
+ * two groups scaling at the same moment cannot both take the last room.
+ */
+export interface FleetLedger {
+  get(): Promise<FleetNodes>;
+  /** Writes `next` only if the stored version is still `expectedVersion`; false when another writer won. */
+  put(next: FleetNodes, expectedVersion: number): Promise<boolean>;
+}

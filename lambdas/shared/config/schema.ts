@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseMatchers } from '../routing/matchers';
 import { durationSchema } from './duration';
-import { list, map, nullMeansEmpty } from './empty';
+import { list, map, nullMeansAbsent, nullMeansEmpty } from './empty';
+import { budgetSchema, checkNodeGroups, nodeGroupSchema } from './node-groups';
 import { receiverSchema } from './receivers';
 import { checkTimeIntervalNames, mergeTimeIntervals, namedTimeIntervalListSchema } from './time-intervals';
 import { alertmanagerTopLevelShape, withAlertmanagerKeysResolved } from './top-level';
@@ -73,44 +74,6 @@ export const routeSchema: z.ZodType<RouteConfig, unknown> = z.lazy(() =>
   }),
 );
 
-export const rateLimitSchema = z.strictObject({
-  window: durationSchema,
-  max_actions: z.number().int().positive(),
-});
-
-export const nodeGroupSchema = z
-  .strictObject({
-    name,
-    asg_name: name,
-    min: z.number().int().nonnegative(),
-    max: z.number().int().nonnegative(),
-    fallback: list(name).default([]),
-    /** Caps on scaling actions over sliding windows, besides cooldowns. */
-    rate_limits: list(rateLimitSchema).default([
-      { window: 3_600_000, max_actions: 3 },
-      { window: 86_400_000, max_actions: 10 },
-    ]),
-    /** How long a group that could not get capacity is skipped. */
-    capacity_backoff: durationSchema.default(600_000),
-    local: z
-      .strictObject({
-        desired: z.number().int().nonnegative(),
-        /** Simulated time for a new node to come up. */
-        boot_delay: durationSchema.default(0),
-        /** Simulate a group AWS cannot find capacity for. */
-        refuse_capacity: z.boolean().default(false),
-      })
-      .optional(),
-  })
-  .superRefine((value, ctx) => {
-    if (value.min > value.max) {
-      ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${value.min} is above max ${value.max}` });
-    }
-    if (value.fallback.includes(value.name)) {
-      ctx.addIssue({ code: 'custom', path: ['fallback'], message: `a node group cannot fall back to itself` });
-    }
-  });
-
 export const settingsSchema = z.strictObject({
   /** Record what scaling would do, never call Auto Scaling. */
   dry_run: z.boolean().default(false),
@@ -121,6 +84,8 @@ export const settingsSchema = z.strictObject({
    * recorded as `expired`. The stack also expires queued requests older than this.
    */
   max_action_age: durationSchema.default(600_000),
+  /** Caps over the whole fleet, all node groups together. @default - none */
+  budget: nullMeansAbsent(budgetSchema).optional(),
 });
 
 export const configSchema = z
@@ -152,13 +117,7 @@ export const configSchema = z
       }
       groupNames.add(group.name);
     });
-    config.node_groups.forEach((group, i) =>
-      group.fallback.forEach((fallback, j) => {
-        if (!groupNames.has(fallback)) {
-          ctx.addIssue({ code: 'custom', path: ['node_groups', i, 'fallback', j], message: `no node group named "${fallback}"` });
-        }
-      }),
-    );
+    checkNodeGroups(config, groupNames, ctx);
     const checkRoute = (route: RouteConfig, path: (string | number)[]) => {
       if (route.receiver !== undefined && !receiverNames.has(route.receiver)) {
         ctx.addIssue({ code: 'custom', path: [...path, 'receiver'], message: `no receiver named "${route.receiver}"` });

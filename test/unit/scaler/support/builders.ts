@@ -15,6 +15,7 @@ export function nodeGroup(overrides: Partial<NodeGroupConfig> & Pick<NodeGroupCo
     fallback: [],
     rate_limits: [],
     capacity_backoff: 600_000,
+    schedules: [],
     ...overrides,
   };
 }
