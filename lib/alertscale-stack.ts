@@ -131,6 +131,7 @@ export class AlertscaleStack extends Stack {
     this.names = stackNames(this, props.namePrefix);
 
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      displayName: `${this.names.base} alarms`,
       emails: props.alarmEmails,
       alsoNotify: props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperatorsTopic', props.alarmTopicArn) : undefined,
     });
@@ -155,6 +156,7 @@ export class AlertscaleStack extends Stack {
     });
 
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
+      apiName: this.names.base,
       alarmTopic,
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
@@ -178,7 +180,14 @@ export class AlertscaleStack extends Stack {
       alarmTopic,
       eventTargetDeadLetterQueue,
     });
-    this.notifications = new Notifications(this, 'Notifications', { config, bus, table, alarmTopic, eventTargetDeadLetterQueue });
+    this.notifications = new Notifications(this, 'Notifications', {
+      config,
+      bus,
+      table,
+      alarmTopic,
+      eventTargetDeadLetterQueue,
+      topicDisplayName: `${this.names.base} notifications`,
+    });
 
     this.eventBus.allowPublishers({
       functionRoles: [this.ingest.ingest, this.routing.router, this.scaling.scaler, this.scaling.launchUnsuccessful, this.notifications.notifier].map(

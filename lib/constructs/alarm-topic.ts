@@ -11,6 +11,11 @@ import { Construct, type IConstruct } from 'constructs';
 /** Properties of an {@link AlarmTopic}. */
 export interface AlarmTopicProps {
   /**
+   * The name operators see as the sender of alarm mail; the stack puts its own name in it.
+   * @default 'alertscale alarms'
+   */
+  readonly displayName?: string;
+  /**
    * E-mail addresses subscribed to the topic (context `alertscale:alarmEmails`).
    * Each address gets a confirmation mail and receives nothing until it confirms.
    * @default - no subscriber: subscribe one by hand, or alarms reach no one
@@ -53,7 +58,7 @@ export class AlarmTopic extends Construct {
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'alertscale alarms',
+      displayName: props.displayName ?? 'alertscale alarms',
       masterKey: this.key,
       enforceSSL: true,
     });

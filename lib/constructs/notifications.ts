@@ -86,6 +86,11 @@ export interface NotificationsProps {
    * @default DEFAULT_NOTIFICATION_MAX_AGE - six hours
    */
   readonly maxNotificationAge?: Duration;
+  /**
+   * The sender name subscribers of the notification topic see.
+   * @default 'alertscale notifications'
+   */
+  readonly topicDisplayName?: string;
 }
 
 /**
@@ -117,7 +122,7 @@ export class Notifications extends Construct {
     super(scope, id);
     const maxAge = props.maxNotificationAge ?? DEFAULT_NOTIFICATION_MAX_AGE;
     this.topic = new sns.Topic(this, 'NotificationTopic', {
-      displayName: 'alertscale notifications',
+      displayName: props.topicDisplayName ?? 'alertscale notifications',
       masterKey: kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
       enforceSSL: true,
     });

@@ -28,6 +28,11 @@ export interface WebhookApiProps {
   /** Operators' topic for the API's alarms. */
   readonly alarmTopic: sns.ITopic;
   /**
+   * The API's name in the console (names of HTTP APIs need not be unique; the stack gives its own).
+   * @default 'alertscale'
+   */
+  readonly apiName?: string;
+  /**
    * Steady-state requests per second of every route without a throttle of its own (the webhook).
    * @default 1000 - far above any Alertmanager's peak, since a 429 drops a notification
    */
@@ -94,6 +99,7 @@ export class WebhookApi extends Construct {
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
     this.api = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: props.apiName ?? 'alertscale',
       description: 'alertscale: Alertmanager webhook and operator API',
       createDefaultStage: false,
     });
