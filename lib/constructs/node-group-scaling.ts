@@ -111,6 +111,9 @@ const SCALE_MAX_RECEIVE_COUNT = 3;
  * three minutes by default) before it is parked, and never past
  * `max_action_age`, when SQS deletes it.
  *
+ * Only the scale rules may send to the scale queue (a Deny in its policy for
+ * any `sqs:SendMessage` without one of their ARNs as `aws:SourceArn`).
+ *
  * IAM: `autoscaling:DescribeAutoScalingGroups` on `*` (it has no resource-level
  * permissions), and `autoscaling:SetDesiredCapacity` only on the configured
  * groups' ARNs and only while they are tagged `alertscale:managed` = `true`.
@@ -223,6 +226,22 @@ export class NodeGroupScaling extends Construct {
       );
     }
     this.scaleRules = rules;
+    if (rules.size > 0) {
+      // The bus policy keeps other principals from putting Scale Requested; this keeps them
+      // from sending one to the queue directly. EventBridge's deliveries carry their rule as
+      // aws:SourceArn; a direct SendMessage (anyone's, a DLQ redrive's) carries none, and the
+      // negated condition denies it. Redriving expired scale requests is never wanted anyway.
+      this.scaleQueue.queue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OnlyTheScaleRulesSend',
+          effect: iam.Effect.DENY,
+          principals: [new iam.StarPrincipal()],
+          actions: ['sqs:SendMessage'],
+          resources: [this.scaleQueue.queue.queueArn],
+          conditions: { ArnNotEquals: { 'aws:SourceArn': [...rules.values()].map((rule) => rule.ruleArn) } },
+        }),
+      );
+    }
 
     if (nodeGroups.length > 0) {
       this.launchUnsuccessfulRule = new events.Rule(this, 'LaunchUnsuccessfulRule', {

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED_BY, type Publisher } from '../../lambdas/shared/events';
 import type { AlertscaleFunction } from '../../lib/alertscale-function';
@@ -161,6 +162,29 @@ describe('the fleet', () => {
     for (const fn of [built.stack.ingest.ingest, built.stack.routing.router, built.stack.notifications.notifier, built.stack.reads.reads]) {
       expect(actionsOf(statementsOf(built, fn)).filter((a) => a.startsWith('autoscaling:') && a !== 'autoscaling:DescribeAutoScalingGroups')).toEqual([]);
     }
+  });
+});
+
+describe('the scale queue', () => {
+  it('takes messages from the scale rules only: any other SendMessage is denied, whoever sends it', () => {
+    const { template, stack } = built;
+    const ruleArns = [...stack.scaling.scaleRules.values()].map((rule) => stack.resolve(rule.ruleArn));
+    expect(ruleArns).toHaveLength(3);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [stack.resolve(stack.scaling.scaleQueue.queue.queueUrl)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'OnlyTheScaleRulesSend',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sqs:SendMessage',
+            Resource: stack.resolve(stack.scaling.scaleQueue.queue.queueArn),
+            Condition: { ArnNotEquals: { 'aws:SourceArn': ruleArns } },
+          },
+        ]),
+      },
+    });
   });
 });
 
