@@ -18,8 +18,6 @@ import { DeadLetterQueue } from './dead-letter-queue';
 import { QueueConsumer } from './queue-consumer';
 import { deliveryRetry, functionTarget, queueTarget, type DeliveryRetry } from './rule-targets';
 
-export { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '../fleet-access';
-
 /** A node group name becomes a FIFO MessageGroupId: 1–128 printable ASCII characters, no spaces. */
 const MESSAGE_GROUP_ID = /^[\x21-\x7e]{1,128}$/;
 

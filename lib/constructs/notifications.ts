@@ -29,18 +29,22 @@ const LAMBDA_MAX_TIMEOUT_S = 900;
  */
 export const NOTIFIER_MARGIN = Duration.seconds(20);
 
-/** The longest channel `timeout` in the configuration and where it is, or alertscale's default when no channel sets one. */
+/**
+ * The longest channel `timeout` in the configuration and where it is. Every
+ * HTTP channel has one (10 s unless set); a configuration with SNS channels
+ * only has none, and then alertscale's default bounds the SDK's call.
+ */
 export function longestChannelTimeout(config: Pick<Config, 'receivers'>): { readonly ms: number; readonly at?: string } {
-  let longest: { ms: number; at?: string } = { ms: DEFAULT_TIMEOUT_MS };
+  let longest: { ms: number; at?: string } | undefined;
   config.receivers.forEach((receiver, i) => {
     for (const { channel, configIndex, config: channelConfig } of receiverChannels(receiver)) {
       const timeout = (channelConfig as { readonly timeout?: number }).timeout;
-      if (timeout !== undefined && timeout > longest.ms) {
+      if (timeout !== undefined && timeout > (longest?.ms ?? -1)) {
         longest = { ms: timeout, at: `receivers[${i}].${channel}_configs[${configIndex}].timeout` };
       }
     }
   });
-  return longest;
+  return longest ?? { ms: DEFAULT_TIMEOUT_MS };
 }
 
 /**

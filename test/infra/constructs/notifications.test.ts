@@ -54,6 +54,13 @@ describe('the notifier timeout', () => {
     slow.template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 6 * expected + 5, RedrivePolicy: Match.anyValue() });
   });
 
+  it('follows a shorter channel timeout too: the longest one configured, not the default', () => {
+    const document = exampleConfigDocument();
+    document.receivers = [{ name: 'oncall', pagerduty_configs: [{ routing_key_secret: 'alertscale/pagerduty', timeout: '2s' }] }];
+    document.route = { receiver: 'oncall' };
+    expect(notifierTimeout(configOf(document)).toSeconds()).toBe(4 * 2 + 3 * 20 + 20);
+  });
+
   it("stops at Lambda's 900 s when the retries would take longer", () => {
     expect(notifierTimeout(configOf(withWebhookTimeout('4m'))).toSeconds()).toBe(900);
   });
