@@ -33,10 +33,16 @@ const ASYNC_RETRY_ATTEMPTS = 2;
  * all (the scaler also refuses any request older than that by `requestedAt`).
  */
 export interface ScaleDeliveryLimits {
-  /** The scale rules' and the launch-failure rule's targets. */
+  /** The scale rules' targets: an event older than `max_action_age` is parked, not delivered. */
   readonly delivery: DeliveryRetry;
   /** The scale queue's retention. */
   readonly queueRetention: Duration;
+  /**
+   * The launch-failure rule's target. Lambda then holds the asynchronous
+   * invocation for up to {@link asyncEventAge} more, so each gets half of
+   * `max_action_age` (at least the 60 s both services require).
+   */
+  readonly launchFailureDelivery: DeliveryRetry;
   /** The launch-failure function's asynchronous invocations (Lambda allows 60 s to 6 h). */
   readonly asyncEventAge: Duration;
   readonly asyncRetryAttempts: number;
@@ -52,13 +58,14 @@ export function scaleDeliveryLimits(maxActionAgeMs: number): ScaleDeliveryLimits
       `settings.max_action_age is ${maxActionAgeMs / 1000} s: the scale rules and the scale queue cannot expire anything younger than ${SHORTEST_EXPIRY_S} s (EventBridge's and SQS's minimum); set it to 1m or more`,
     );
   }
-  const age = Duration.seconds(seconds);
+  const half = Math.max(SHORTEST_EXPIRY_S, Math.floor(seconds / 2));
   return {
-    delivery: deliveryRetry(age),
+    delivery: deliveryRetry(Duration.seconds(seconds)),
     queueRetention: Duration.seconds(Math.min(seconds, 14 * 86_400)),
-    asyncEventAge: Duration.seconds(Math.min(seconds, ASYNC_MAX_EVENT_AGE_S)),
+    launchFailureDelivery: deliveryRetry(Duration.seconds(half)),
+    asyncEventAge: Duration.seconds(Math.min(half, ASYNC_MAX_EVENT_AGE_S)),
     asyncRetryAttempts: ASYNC_RETRY_ATTEMPTS,
-    ageAlarmAfter: Duration.seconds(Math.max(SHORTEST_EXPIRY_S, Math.floor(seconds / 2))),
+    ageAlarmAfter: Duration.seconds(half),
   };
 }
 
@@ -104,7 +111,8 @@ const SCALE_MAX_RECEIVE_COUNT = 3;
  *
  * Never a late action: the targets, the queue and the launch-failure
  * function's asynchronous invocations give up on anything older than
- * `settings.max_action_age`. A request that fails blocks the later ones of its
+ * `settings.max_action_age` (the launch-failure rule and Lambda's own queue
+ * of asynchronous invocations get half each, since their ages add up). A request that fails blocks the later ones of its
  * node group (FIFO) for at most 3 receives × the visibility timeout (2 × 30 s:
  * three minutes by default) before it is parked, and never past
  * `max_action_age`, when SQS deletes it.
@@ -246,7 +254,7 @@ export class NodeGroupScaling extends Construct {
         description: 'alertscale: Auto Scaling could not launch an instance → move the increment to a fallback node group',
         // No eventBus: Auto Scaling publishes to the account's default bus.
         eventPattern: toEventPattern(patterns.launchUnsuccessful(nodeGroups.map((group) => group.asg_name))),
-        targets: [functionTarget(this.launchUnsuccessful, this.launchUnsuccessfulDeadLetterQueue.queue, this.limits.delivery)],
+        targets: [functionTarget(this.launchUnsuccessful, this.launchUnsuccessfulDeadLetterQueue.queue, this.limits.launchFailureDelivery)],
       });
     }
   }

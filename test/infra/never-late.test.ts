@@ -57,20 +57,18 @@ describe.each([
     expect(scaleQueue(stack()).Properties.MessageRetentionPeriod).toBe(seconds);
   });
 
-  it('the launch-failure rule target gives up on an event older than max_action_age', () => {
-    expect(launchFailureTarget(stack()).RetryPolicy.MaximumEventAgeInSeconds).toBe(seconds);
-  });
-
-  it("the launch-failure function's asynchronous invocations expire at max_action_age, after at most 2 retries", () => {
+  it("the launch-failure rule target and Lambda's asynchronous retries together never exceed max_action_age: half each", () => {
     const b = stack();
-    expect(asyncInvokeConfig(b).map((c) => c.Properties)).toEqual([
-      {
-        FunctionName: b.stack.resolve(b.stack.scaling.launchUnsuccessful.functionName),
-        Qualifier: '$LATEST',
-        MaximumEventAgeInSeconds: seconds,
-        MaximumRetryAttempts: 2,
-      },
-    ]);
+    const target = launchFailureTarget(b).RetryPolicy;
+    const [invokeConfig] = asyncInvokeConfig(b).map((c) => c.Properties);
+    expect(target).toEqual({ MaximumEventAgeInSeconds: seconds / 2, MaximumRetryAttempts: Math.floor(seconds / 120) });
+    expect(invokeConfig).toEqual({
+      FunctionName: b.stack.resolve(b.stack.scaling.launchUnsuccessful.functionName),
+      Qualifier: '$LATEST',
+      MaximumEventAgeInSeconds: seconds / 2,
+      MaximumRetryAttempts: 2,
+    });
+    expect(target.MaximumEventAgeInSeconds + invokeConfig!.MaximumEventAgeInSeconds).toBeLessThanOrEqual(seconds);
   });
 
   it('the scale queue raises its age alarm at half of max_action_age, while there is time to act', () => {

@@ -187,7 +187,7 @@ describe('capacity fallback', () => {
       Targets: [
         Match.objectLike({
           Arn: stack.resolve(launchUnsuccessful.functionArn),
-          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 600 },
+          RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 300 },
           DeadLetterConfig: { Arn: stack.resolve(launchUnsuccessfulDeadLetterQueue.queue.queueArn) },
         }),
       ],

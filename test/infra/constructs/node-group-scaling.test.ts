@@ -104,10 +104,16 @@ describe('scaleDeliveryLimits', () => {
       eventAge: limits.delivery.maxEventAge.toSeconds(),
       retries: limits.delivery.retryAttempts,
       retention: limits.queueRetention.toSeconds(),
+      launchFailureAge: limits.launchFailureDelivery.maxEventAge.toSeconds(),
       asyncAge: limits.asyncEventAge.toSeconds(),
       asyncRetries: limits.asyncRetryAttempts,
       alarm: limits.ageAlarmAfter.toSeconds(),
-    }).toEqual({ eventAge: 600, retries: 10, retention: 600, asyncAge: 600, asyncRetries: 2, alarm: 300 });
+    }).toEqual({ eventAge: 600, retries: 10, retention: 600, launchFailureAge: 300, asyncAge: 300, asyncRetries: 2, alarm: 300 });
+  });
+
+  it('keeps 60 s, the services\' minimum, for each half when max_action_age is a minute', () => {
+    const limits = scaleDeliveryLimits(60_000);
+    expect([limits.delivery.maxEventAge, limits.launchFailureDelivery.maxEventAge, limits.asyncEventAge, limits.queueRetention].map((d) => d.toSeconds())).toEqual([60, 60, 60, 60]);
   });
 
   it("never exceeds what each service allows, so every bound stays at or below max_action_age", () => {
