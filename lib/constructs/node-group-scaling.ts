@@ -112,7 +112,10 @@ const SCALE_MAX_RECEIVE_COUNT = 3;
  * Never a late action: the targets, the queue and the launch-failure
  * function's asynchronous invocations give up on anything older than
  * `settings.max_action_age` (the launch-failure rule and Lambda's own queue
- * of asynchronous invocations get half each, since their ages add up). A request that fails blocks the later ones of its
+ * of asynchronous invocations get half each, since their ages add up). On the
+ * scale path the rule's retries (only while SQS refuses a send) and the
+ * queue's retention could add up too; there the scaler's own check of
+ * `requestedAt` holds the exact bound, and these are the backstop. A request that fails blocks the later ones of its
  * node group (FIFO) for at most 3 receives × the visibility timeout (2 × 30 s:
  * three minutes by default) before it is parked, and never past
  * `max_action_age`, when SQS deletes it.
