@@ -52,12 +52,12 @@ export interface AlertscaleStackProps extends StackProps {
    */
   readonly throttlingBurstLimit?: number;
   /**
-   * Steady-state requests per second the `/api/*` routes accept, together.
+   * Steady-state requests per second each `/api/*` route accepts.
    * @default 10
    */
   readonly apiThrottlingRateLimit?: number;
   /**
-   * Burst of requests the `/api/*` routes accept.
+   * Burst of requests each `/api/*` route accepts.
    * @default 20
    */
   readonly apiThrottlingBurstLimit?: number;
