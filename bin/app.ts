@@ -8,9 +8,15 @@
  * `CDK_CONTEXT_JSON` environment variable, as the CLI passes it, and the file
  * defaults to the shipped example.
  *
+ * The other context keys are in `lib/context.ts`: `alertscale:prefix`,
+ * `alertscale:alarmEmails`, `alertscale:alarmTopicArn`,
+ * `alertscale:notificationProducers`. The stack is named `Alertscale`, or by
+ * `alertscale:stackName` to deploy a second one (`AlertscaleStaging`) beside it.
+ *
  * The file is validated with the same schema as local mode and `alertscale
- * check`: a bad file stops the synth with the key path of every problem and
- * exit code 1, never a stack trace.
+ * check`: a bad file (or a context value or setting AWS would refuse) stops
+ * the synth with the key path or value of every problem and exit code 1,
+ * never a stack trace.
  *
  * cdk-nag's AwsSolutions checks run on every synth, as in the tests: a finding
  * not acknowledged (with a reason) in lib/nag-suppressions.ts fails it.
@@ -23,33 +29,48 @@ import type { Config } from '../lambdas/shared/config/schema';
 import { CREDENTIAL_KEYS, credentialSource, receiverChannels } from '../lambdas/shared/channels';
 import { AlertscaleStack } from '../lib/alertscale-stack';
 import { PROJECT_ROOT } from '../lib/alertscale-function';
+import { CONTEXT_KEYS, readDeployContext } from '../lib/context';
+import { InfrastructureError } from '../lib/errors';
 
-/** The context key naming the configuration file. */
-const CONFIG_CONTEXT_KEY = 'alertscale:config';
 const DEFAULT_CONFIG = 'config/alertscale.yml';
+const DEFAULT_STACK_NAME = 'Alertscale';
 
-const app = new App();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-const configPath = resolve(PROJECT_ROOT, String(app.node.tryGetContext(CONFIG_CONTEXT_KEY) ?? DEFAULT_CONFIG));
-
-let loaded: ReturnType<typeof loadConfig>;
-try {
-  loaded = loadConfig(configPath);
-} catch (error) {
-  if (error instanceof ConfigError) {
+/** Prints a known error the way `alertscale check` does and exits 1; anything else is a bug and keeps its stack trace. */
+function stopOn(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof InfrastructureError) {
     process.stderr.write(`alertscale: ${error.message}\n`);
     process.exit(1);
   }
   throw error;
 }
+
+const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+const configPath = resolve(PROJECT_ROOT, String(app.node.tryGetContext(CONTEXT_KEYS.config) ?? DEFAULT_CONFIG));
+
+let loaded: ReturnType<typeof loadConfig>;
+try {
+  loaded = loadConfig(configPath);
+} catch (error) {
+  stopOn(error);
+}
 for (const warning of [...loaded.warnings, ...awsOnlyWarnings(loaded.config)]) {
   process.stderr.write(`alertscale: warning: ${warning}\n`);
 }
 
-new AlertscaleStack(app, 'Alertscale', {
-  config: loaded.config,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-});
+try {
+  const context = readDeployContext(app.node);
+  new AlertscaleStack(app, String(app.node.tryGetContext(CONTEXT_KEYS.stackName) ?? DEFAULT_STACK_NAME), {
+    config: loaded.config,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    namePrefix: context.prefix,
+    alarmEmails: context.alarmEmails,
+    alarmTopicArn: context.alarmTopicArn,
+    notificationProducerRoleArns: context.notificationProducerRoleArns,
+  });
+} catch (error) {
+  stopOn(error);
+}
 
 /**
  * Channel secrets given inline would be embedded in the Lambda bundles, and

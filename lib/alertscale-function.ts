@@ -3,6 +3,9 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   Duration,
+  Stack,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cloudwatchActions,
   aws_dynamodb as dynamodb,
   aws_events as events,
   aws_iam as iam,
@@ -16,7 +19,10 @@ import {
 import type { Construct } from 'constructs';
 import type { Config } from '../lambdas/shared/config/schema';
 import { Env } from '../lambdas/shared/env';
+import type { Publisher } from '../lambdas/shared/events';
+import { putOwnEventsStatement } from './bus-access';
 import { acknowledgeFunctionFindings } from './nag-suppressions';
+import { tableAccessStatement, type TableUser } from './table-access';
 
 /** The repository root: entries, `package-lock.json` and `tsconfig.json` are found from here. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,6 +57,8 @@ export interface AlertscaleFunctionProps {
    * would cap it at 4 KB; handlers read it with `embeddedConfig()`.
    */
   readonly config: Config;
+  /** Operators' topic: the function's `Errors` and `Throttles` alarms notify it. */
+  readonly alarmTopic: sns.ITopic;
   /**
    * Short name of the pipeline stage; becomes Powertools' service name.
    * @default - the construct id
@@ -79,9 +87,6 @@ export interface AlertscaleFunctionProps {
   readonly projectRoot?: string;
 }
 
-/** The access a function gets to the table. */
-export type TableAccess = 'read' | 'readWrite';
-
 /**
  * The one way alertscale builds a Lambda function: Node.js 22 on arm64, X-Ray
  * tracing, a log group kept for a month, and an ESM bundle made by esbuild
@@ -90,9 +95,19 @@ export type TableAccess = 'read' | 'readWrite';
  *
  * Access is given with the `use*` methods, which set the environment variable
  * a handler reads (names from `lambdas/shared/env.ts`) and grant the matching
- * permission in one call, so neither can be forgotten.
+ * permission in one call, so neither can be forgotten. Every function gets
+ * `ALERTSCALE_STACK_NAME` (the `stack` metric dimension) and two alarms:
+ * `Errors` (failed invocations, in 2 of 3 five-minute periods: one failure
+ * is retried by its event source, a run of them is an outage) and
+ * `Throttles` (the first one: no reserved concurrency is set, so a throttle
+ * means the account's concurrency ran out).
  */
 export class AlertscaleFunction extends nodejs.NodejsFunction {
+  /** Failed invocations (unhandled errors, timeouts), sustained. */
+  readonly errorsAlarm: cloudwatch.Alarm;
+  /** Any throttled invocation. */
+  readonly throttlesAlarm: cloudwatch.Alarm;
+
   constructor(scope: Construct, id: string, props: AlertscaleFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const entry = isAbsolute(props.entry) ? props.entry : join(projectRoot, props.entry);
@@ -127,6 +142,7 @@ export class AlertscaleFunction extends nodejs.NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: `alertscale-${serviceName}`,
+        [Env.StackName]: Stack.of(scope).stackName,
         ...props.environment,
       },
       bundling: {
@@ -138,7 +154,7 @@ export class AlertscaleFunction extends nodejs.NodejsFunction {
         minify: true,
         sourceMap: true,
         // The AWS SDK v3 is left to the nodejs22.x runtime, which ships it: bundling it would put
-        // every function over DESIGN.md's 400 KB (the clients and @smithy/core alone are 450 KB-
+        // every function over the 400 KB bundle budget (the clients and @smithy/core alone are 450 KB-
         // 700 KB), and the runtime's copy is already on disk. Our code, zod/mini, re2js and
         // Powertools are bundled. Local mode and tests use the version pinned in package.json.
         externalModules: [...BUNDLE_EXTERNALS],
@@ -152,34 +168,69 @@ export class AlertscaleFunction extends nodejs.NodejsFunction {
       },
     });
     acknowledgeFunctionFindings(this, role);
+
+    const period = Duration.minutes(5);
+    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `alertscale ${serviceName}: invocations failed in 2 of the last 3 five-minute periods (unhandled errors or timeouts); see the function's logs`,
+      metric: this.metricErrors({ period, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+      alarmDescription: `alertscale ${serviceName}: invocations were throttled; the account's Lambda concurrency ran out (raise the quota or find what uses it)`,
+      metric: this.metricThrottles({ period, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.errorsAlarm, this.throttlesAlarm]) alarm.addAlarmAction(action);
   }
 
-  /** Sets `TABLE_NAME` and grants data access to the table. */
-  useTable(table: dynamodb.ITable, access: TableAccess = 'readWrite'): this {
+  /**
+   * Sets `TABLE_NAME` and grants exactly the DynamoDB actions `user`'s code
+   * calls (`lib/table-access.ts`), on the table (and its index for the api).
+   */
+  useTable(table: dynamodb.ITable, user: TableUser): this {
     this.addEnvironment(Env.TableName, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    this.addToRolePolicy(tableAccessStatement(table, user));
     return this;
   }
 
-  /** Sets `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only. */
-  useEventBus(bus: events.IEventBus): this {
+  /**
+   * Sets `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only, for
+   * source `alertscale` and `publisher`'s own detail-types (`PUBLISHED_BY`).
+   */
+  useEventBus(bus: events.IEventBus, publisher: Publisher): this {
     this.addEnvironment(Env.EventBusName, bus.eventBusName);
-    bus.grantPutEventsTo(this);
+    this.addToRolePolicy(putOwnEventsStatement(bus, publisher));
     return this;
   }
 
-  /** Sets `WEBHOOK_TOKEN_SECRET_ARN` and grants reading that secret. */
+  /** Sets `WEBHOOK_TOKEN_SECRET_ARN` and grants reading that secret: Alertmanager's token, which ingest checks. */
   useWebhookTokenSecret(secret: secretsmanager.ISecret): this {
     this.addEnvironment(Env.WebhookTokenSecretArn, secret.secretArn);
     secret.grantRead(this);
     return this;
   }
 
-  /** Sets `PAUSE_PARAMETER_NAME` and grants reading the kill-switch parameter. */
+  /** Sets `API_TOKEN_SECRET_ARN` and grants reading that secret: the operators' token for `/api/*`. */
+  useApiTokenSecret(secret: secretsmanager.ISecret): this {
+    this.addEnvironment(Env.ApiTokenSecretArn, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /** Sets `PAUSE_PARAMETER_NAME` and grants `ssm:GetParameter` on the kill-switch parameter, the one call the scaler makes. */
   usePauseParameter(parameter: ssm.IStringParameter): this {
     this.addEnvironment(Env.PauseParameterName, parameter.parameterName);
-    parameter.grantRead(this);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'ReadPauseSwitch', actions: ['ssm:GetParameter'], resources: [parameter.parameterArn] }),
+    );
     return this;
   }
 

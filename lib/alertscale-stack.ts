@@ -1,42 +1,44 @@
 import {
   CfnOutput,
-  Duration,
   Stack,
   type StackProps,
-  aws_events as events,
-  aws_iam as iam,
   aws_secretsmanager as secretsmanager,
+  aws_sns as sns,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { secretNamesIn } from '../lambdas/shared/channels';
 import type { Config } from '../lambdas/shared/config/schema';
-import { patterns } from '../lambdas/shared/events';
-import { AlertscaleFunction } from './alertscale-function';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { DecisionTable } from './constructs/decision-table';
 import { AlertscaleEventBus } from './constructs/event-bus';
+import { Ingest } from './constructs/ingest';
 import { NodeGroupScaling } from './constructs/node-group-scaling';
 import { Notifications } from './constructs/notifications';
-import { QueueConsumer } from './constructs/queue-consumer';
-import { queueTarget } from './constructs/rule-targets';
+import { OperationsDashboard } from './constructs/operations-dashboard';
+import { ReadApi } from './constructs/read-api';
+import { Routing } from './constructs/routing';
 import { WebhookApi } from './constructs/webhook-api';
-import { toEventPattern } from './event-pattern';
+import { stackNames, type StackNames } from './names';
 import { acknowledgeStackFindings } from './nag-suppressions';
 
 /** Properties of the {@link AlertscaleStack}. */
 export interface AlertscaleStackProps extends StackProps {
-  /** The validated configuration (`loadConfig`): node groups, receivers, secrets. */
+  /** The validated configuration (`loadConfig`): node groups, receivers, secrets, `settings.max_action_age`. */
   readonly config: Config;
   /**
+   * Put in front of the stack name in the names people type (context `alertscale:prefix`; see `lib/names.ts`).
+   * @default - the stack name alone
+   */
+  readonly namePrefix?: string;
+  /**
    * Name of the custom event bus.
-   * @default 'alertscale'
+   * @default - the stack name (after the prefix) in kebab case: `alertscale` for the stack `Alertscale`
    */
   readonly eventBusName?: string;
   /**
    * Name of the kill-switch parameter.
-   * @default '/alertscale/paused'
+   * @default - `/<bus name>/paused`: `/alertscale/paused` for the stack `Alertscale`
    */
   readonly pauseParameterName?: string;
   /**
@@ -49,46 +51,76 @@ export interface AlertscaleStackProps extends StackProps {
    * @default 2000
    */
   readonly throttlingBurstLimit?: number;
+  /**
+   * Steady-state requests per second each `/api/*` route accepts.
+   * @default 10
+   */
+  readonly apiThrottlingRateLimit?: number;
+  /**
+   * Burst of requests each `/api/*` route accepts.
+   * @default 20
+   */
+  readonly apiThrottlingBurstLimit?: number;
+  /**
+   * E-mail addresses subscribed to the alarm topic (context `alertscale:alarmEmails`).
+   * @default - none
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
+   * An existing SNS topic every alarm notifies as well (context `alertscale:alarmTopicArn`).
+   * @default - none
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * IAM roles that may put `Alertmanager Notification` on the bus besides ingest
+   * (context `alertscale:notificationProducers`).
+   * @default - none
+   */
+  readonly notificationProducerRoleArns?: readonly string[];
 }
 
 /** Where the token file lives in the Alertmanager snippet; any path Alertmanager can read will do. */
 const TOKEN_FILE = '/etc/alertmanager/alertscale-token';
 
 /**
- * alertscale on AWS: Alertmanager → HTTP API → ingest → EventBridge bus →
- * SQS → router (dedupe in DynamoDB, route tree) → scale and notify actions,
- * each stage on its own queue with a dead-letter queue and an alarm. The
- * shape is described in DESIGN.md; each part is a construct in `constructs/`.
+ * alertscale on AWS, wired from its stage constructs: `Ingest` (webhook →
+ * bus), `Routing` (notifications → decisions), `NodeGroupScaling` (scale
+ * requests → Auto Scaling) and `Notifications` (notify requests → channels),
+ * plus the operators' `ReadApi`, around one bus, one table and one alarm
+ * topic. Each stage has its own queue, dead-letter queue and alarms; the
+ * stack adds the bus policy, the dashboard and the outputs.
  */
 export class AlertscaleStack extends Stack {
-  /** The custom bus and its archive. */
+  /** The names people and tools type, derived from the stack name and prefix. */
+  readonly names: StackNames;
+  /** The custom bus, its archive and its policy. */
   readonly eventBus: AlertscaleEventBus;
   /** The one DynamoDB table. */
   readonly table: DecisionTable;
   /** Operators' topic; every alarm notifies it. */
   readonly alarmTopic: AlarmTopic;
-  /** The bearer token Alertmanager must send; generated at deploy time. */
+  /** The bearer token Alertmanager must send; it can only post notifications. Generated at deploy time. */
   readonly webhookToken: secretsmanager.Secret;
+  /** The operators' bearer token for `/api/*`. Generated at deploy time. */
+  readonly apiToken: secretsmanager.Secret;
   /** The kill switch: `on` pauses every scale action. */
   readonly pauseParameter: ssm.StringParameter;
   /** Where EventBridge parks events it could not deliver to a queue of the alertscale bus. */
   readonly eventTargetDeadLetterQueue: DeadLetterQueue;
-  /** Webhook → bus. */
-  readonly ingest: AlertscaleFunction;
-  /** `GET /api/decisions` and `GET /api/node-groups`, behind the webhook token. */
-  readonly reads: AlertscaleFunction;
-  /** The webhook endpoint. */
+  /** The HTTP API: the webhook and the operators' routes. */
   readonly webhookApi: WebhookApi;
-  /** Alerts → decisions and action events. */
-  readonly router: AlertscaleFunction;
-  /** The router's queue. */
-  readonly alertQueue: QueueConsumer;
-  /** `Alertmanager Alert` → the router's queue. */
-  readonly alertsRule: events.Rule;
+  /** Webhook → bus. */
+  readonly ingest: Ingest;
+  /** `GET /api/decisions` and `GET /api/node-groups`, behind the API token. */
+  readonly reads: ReadApi;
+  /** Notifications → decisions and action requests. */
+  readonly routing: Routing;
   /** The scaler, its FIFO queue and rules, and the capacity fallback. */
   readonly scaling: NodeGroupScaling;
   /** The notifier, its queue, rule and SNS topic. */
   readonly notifications: Notifications;
+  /** The operators' dashboard. */
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: AlertscaleStackProps) {
     super(scope, id, {
@@ -96,97 +128,97 @@ export class AlertscaleStack extends Stack {
       ...props,
     });
     const { config } = props;
+    this.names = stackNames(this, props.namePrefix);
 
-    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic');
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      displayName: `${this.names.base} alarms`,
+      emails: props.alarmEmails,
+      alsoNotify: props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperatorsTopic', props.alarmTopicArn) : undefined,
+    });
     const alarmTopic = this.alarmTopic.topic;
-    this.eventBus = new AlertscaleEventBus(this, 'EventBus', { eventBusName: props.eventBusName });
+    this.eventBus = new AlertscaleEventBus(this, 'EventBus', { eventBusName: props.eventBusName ?? this.names.eventBus });
     const bus = this.eventBus.bus;
     this.table = new DecisionTable(this, 'DecisionTable');
     const table = this.table.table;
 
-    this.webhookToken = new secretsmanager.Secret(this, 'WebhookToken', {
-      description: 'alertscale: bearer token Alertmanager sends to the webhook',
-      // Letters and digits only: the token travels in an HTTP header and a file, unquoted.
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-    });
+    this.webhookToken = bearerTokenSecret(this, 'WebhookToken', 'alertscale: bearer token Alertmanager sends to the webhook (posting only)');
+    this.apiToken = bearerTokenSecret(this, 'ApiToken', 'alertscale: bearer token operators send to /api/* (reads and control routes)');
     this.pauseParameter = new ssm.StringParameter(this, 'PauseParameter', {
-      parameterName: props.pauseParameterName ?? '/alertscale/paused',
+      parameterName: props.pauseParameterName ?? this.names.pauseParameter,
       stringValue: 'off',
       description: 'alertscale kill switch: "on" records scale actions as paused and changes nothing (paging still works); "off" resumes',
     });
     this.eventTargetDeadLetterQueue = new DeadLetterQueue(this, 'EventTargetDeadLetterQueue', {
-      purpose: 'events EventBridge could not deliver to an alertscale queue',
+      purpose: 'events EventBridge could not deliver to an alertscale queue in time',
       alarmTopic,
+      advice:
+        'inspect them; to deliver notifications or notify requests again, replay their window from the bus archive (scale requests in it are past max_action_age, and the scaler only records them as expired)',
     });
 
-    this.ingest = new AlertscaleFunction(this, 'IngestFunction', {
-      entry: 'lambdas/ingest/handler.ts',
-      serviceName: 'ingest',
-      description: 'alertscale ingest: Alertmanager webhook → EventBridge',
-      config,
-      // Within API Gateway's 30 s integration limit, with room for PutEvents retries.
-      timeout: Duration.seconds(25),
-    });
-    this.ingest.useEventBus(bus).useWebhookTokenSecret(this.webhookToken);
-    this.reads = new AlertscaleFunction(this, 'ApiFunction', {
-      entry: 'lambdas/api/handler.ts',
-      serviceName: 'api',
-      description: 'alertscale reads: GET /api/decisions, GET /api/node-groups',
-      config,
-      timeout: Duration.seconds(25),
-    });
-    this.reads.useTable(table, 'read').useWebhookTokenSecret(this.webhookToken);
-    // DescribeAutoScalingGroups has no resource-level permissions.
-    this.reads.addToRolePolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }));
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
-      ingest: this.ingest,
-      reads: this.reads,
+      apiName: this.names.base,
       alarmTopic,
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
     });
-
-    this.router = new AlertscaleFunction(this, 'RouterFunction', {
-      entry: 'lambdas/router/handler.ts',
-      serviceName: 'router',
-      description: 'alertscale router: dedupe, route tree, decisions',
+    this.ingest = new Ingest(this, 'Ingest', { config, bus, webhookToken: this.webhookToken, alarmTopic, api: this.webhookApi });
+    this.reads = new ReadApi(this, 'ReadApi', {
       config,
-      timeout: Duration.seconds(30),
-    });
-    this.router.useTable(table).useEventBus(bus);
-    this.alertQueue = new QueueConsumer(this, 'AlertQueue', {
-      consumer: this.router,
-      purpose: 'alerts for the router',
+      table,
+      apiToken: this.apiToken,
+      api: this.webhookApi,
       alarmTopic,
-      batchSize: 10,
-      maxBatchingWindow: Duration.seconds(1),
+      throttle: { rateLimit: props.apiThrottlingRateLimit ?? 10, burstLimit: props.apiThrottlingBurstLimit ?? 20 },
     });
-    this.alertsRule = new events.Rule(this, 'AlertsRule', {
-      description: 'alertscale: Alertmanager Notification → the router',
-      eventBus: bus,
-      eventPattern: toEventPattern(patterns.notifications),
-      targets: [queueTarget(this.alertQueue.queue, this.eventTargetDeadLetterQueue.queue)],
-    });
-
+    const eventTargetDeadLetterQueue = this.eventTargetDeadLetterQueue.queue;
+    this.routing = new Routing(this, 'Routing', { config, bus, table, alarmTopic, eventTargetDeadLetterQueue });
     this.scaling = new NodeGroupScaling(this, 'Scaling', {
-      nodeGroups: config.node_groups,
       config,
       bus,
       table,
       pauseParameter: this.pauseParameter,
       alarmTopic,
-      eventTargetDeadLetterQueue: this.eventTargetDeadLetterQueue,
+      eventTargetDeadLetterQueue,
     });
     this.notifications = new Notifications(this, 'Notifications', {
       config,
-      secretNames: secretNamesIn(config),
-      extraTopicArns: config.receivers.flatMap((r) => r.sns_configs.flatMap((c) => (c.topic_arn ? [c.topic_arn] : []))),
       bus,
       table,
       alarmTopic,
-      eventTargetDeadLetterQueue: this.eventTargetDeadLetterQueue,
+      eventTargetDeadLetterQueue,
+      topicDisplayName: `${this.names.base} notifications`,
     });
 
+    this.eventBus.allowPublishers({
+      functionRoles: [this.ingest.ingest, this.routing.router, this.scaling.scaler, this.scaling.launchUnsuccessful, this.notifications.notifier].map(
+        (fn) => fn.role!,
+      ),
+      notificationProducerArns: props.notificationProducerRoleArns,
+    });
+
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      dashboardName: this.names.dashboard,
+      nodeGroups: config.node_groups.map((group) => group.name),
+      queues: [
+        { label: 'router', queue: this.routing.queue.queue },
+        { label: 'scale', queue: this.scaling.scaleQueue.queue },
+        { label: 'notify', queue: this.notifications.notifyQueue.queue },
+      ],
+      deadLetterQueues: [
+        { label: 'router', queue: this.routing.queue.deadLetterQueue.queue },
+        { label: 'scale', queue: this.scaling.scaleQueue.deadLetterQueue.queue },
+        { label: 'notify', queue: this.notifications.notifyQueue.deadLetterQueue.queue },
+        { label: 'event targets', queue: eventTargetDeadLetterQueue },
+        { label: 'launch failures', queue: this.scaling.launchUnsuccessfulDeadLetterQueue.queue },
+      ],
+    });
+
+    this.addOutputs();
+    this.alarmTopic.coverAlarmsOf(this);
+    acknowledgeStackFindings(this);
+  }
+
+  private addOutputs(): void {
     const webhookUrl = this.webhookApi.webhookUrl;
     new CfnOutput(this, 'WebhookUrl', { description: 'Alertmanager webhook URL', value: webhookUrl });
     new CfnOutput(this, 'AlertmanagerWebhookConfig', {
@@ -194,23 +226,35 @@ export class AlertscaleStack extends Stack {
       value: alertmanagerSnippet(webhookUrl, this.webhookToken.secretArn),
     });
     new CfnOutput(this, 'WebhookTokenSecretArn', {
-      description: 'The bearer token Alertmanager must send (Secrets Manager)',
+      description: 'The bearer token Alertmanager must send (Secrets Manager); it can only post notifications',
       value: this.webhookToken.secretArn,
     });
-    new CfnOutput(this, 'EventBusName', { description: 'alertscale events; subscribe with your own rules', value: bus.eventBusName });
-    new CfnOutput(this, 'TableName', { description: 'Decision records', value: table.tableName });
+    new CfnOutput(this, 'ApiUrl', { description: 'Operators: GET <this>decisions, GET <this>node-groups', value: this.webhookApi.apiUrl });
+    new CfnOutput(this, 'ApiTokenSecretArn', {
+      description: 'The bearer token for /api/* (Secrets Manager); give it to operators only',
+      value: this.apiToken.secretArn,
+    });
+    new CfnOutput(this, 'EventBusName', { description: 'alertscale events; subscribe with your own rules', value: this.eventBus.bus.eventBusName });
+    new CfnOutput(this, 'TableName', { description: 'Decision records', value: this.table.table.tableName });
     new CfnOutput(this, 'PauseParameterName', {
       description: 'Kill switch: aws ssm put-parameter --overwrite --name <this> --value on',
       value: this.pauseParameter.parameterName,
     });
-    new CfnOutput(this, 'AlarmTopicArn', { description: 'Subscribe operators to every alertscale alarm', value: alarmTopic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Every alertscale alarm notifies this topic', value: this.alarmTopic.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { description: 'The CloudWatch dashboard', value: this.dashboard.dashboard.dashboardName });
     new CfnOutput(this, 'NotificationTopicArn', {
       description: 'E-mail/SMS subscribers of sns_configs',
       value: this.notifications.topic.topicArn,
     });
-
-    acknowledgeStackFindings(this);
   }
+}
+
+/** A bearer token generated at deploy time: letters and digits only, since it travels in an HTTP header and a file, unquoted. */
+function bearerTokenSecret(scope: Construct, id: string, description: string): secretsmanager.Secret {
+  return new secretsmanager.Secret(scope, id, {
+    description,
+    generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Validations, type aws_iam as iam, type aws_lambda as lambda } from 'aws-cdk-lib';
+import { Stack, Token, Validations, type aws_iam as iam, type aws_lambda as lambda } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { AlertscaleStack } from './alertscale-stack';
 
@@ -40,12 +40,18 @@ export function acknowledgeStackFindings(stack: AlertscaleStack): void {
   acknowledge(stack.scaling.autoScalingPolicy, {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'autoscaling:DescribeAutoScalingGroups has no resource-level permissions; autoscaling:SetDesiredCapacity is on * only with the condition autoscaling:ResourceTag/alertscale:managed = "true", so only Auto Scaling groups tagged for alertscale can be resized',
+      'autoscaling:DescribeAutoScalingGroups has no resource-level permissions, so its Resource must be *; it only reads group sizes',
   });
+  for (const asgName of stack.scaling.asgNames) {
+    acknowledge(stack.scaling.autoScalingPolicy, {
+      id: `AwsSolutions-IAM5[Resource::${asgArnAsNagWritesIt(stack, asgName)}]`,
+      reason: `The * is the Auto Scaling group's id, which changes when a group is recreated; the ARN names exactly the configured group ${asgName}, and the statement also requires its tag alertscale:managed = "true"`,
+    });
+  }
   acknowledge(stack.webhookApi.api, {
     id: 'AwsSolutions-APIG4',
     reason:
-      'Alertmanager authenticates with a static bearer token (or basic auth), which the ingest function checks in constant time against the Secrets Manager token before anything reaches the bus, refusing every request when no token is set. An API Gateway authorizer would repeat that check with a second function on the request path',
+      'Alertmanager authenticates with a static bearer token (or basic auth), which the ingest function checks in constant time against the webhook token before anything reaches the bus; the api function does the same with the separate API token. Both refuse every request when no token is set. An API Gateway authorizer would repeat that check with a second function on the request path',
   });
   acknowledge(stack.eventTargetDeadLetterQueue.queue, {
     id: 'AwsSolutions-SQS3',
@@ -57,4 +63,26 @@ export function acknowledgeStackFindings(stack: AlertscaleStack): void {
     reason:
       'The webhook token is shared with Alertmanager through its credentials_file; automatic rotation would break delivery until the file is rewritten. Rotate by hand: put a new value, update the file (ingest re-reads the secret within five minutes)',
   });
+  acknowledge(stack.apiToken, {
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The API token is handed to operators and their tools; automatic rotation would lock them out until each is given the new value. Rotate by hand: put a new value and hand it out (the api function re-reads the secret within five minutes)',
+  });
+}
+
+/**
+ * An Auto Scaling group's ARN as cdk-nag spells it in a finding id: pseudo
+ * parameters the stack leaves to deploy time as `<AWS::Region>` and so on,
+ * literal values where the stack has an account or region.
+ */
+function asgArnAsNagWritesIt(stack: Stack, asgName: string): string {
+  const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+  return [
+    'arn',
+    part(stack.partition, 'AWS::Partition'),
+    'autoscaling',
+    part(stack.region, 'AWS::Region'),
+    part(stack.account, 'AWS::AccountId'),
+    `autoScalingGroup:*:autoScalingGroupName/${asgName}`,
+  ].join(':');
 }

@@ -12,7 +12,8 @@ import { nodeGroupsView } from '../scaler/node-groups-view';
 import { embeddedConfig, Env, readEnv } from '../shared/env';
 import { createReadApi } from './read-api';
 
-const env = readEnv([Env.TableName, Env.WebhookTokenSecretArn]);
+// The operators' API token, not Alertmanager's webhook token: a leaked webhook token opens no read.
+const env = readEnv([Env.TableName, Env.ApiTokenSecretArn]);
 const config = embeddedConfig();
 const log = powertoolsLog('alertscale-api');
 const dynamodb = new DynamoDBClient({});
@@ -21,13 +22,13 @@ const state = new DynamoNodeGroupStateStore(dynamodb, env[Env.TableName]);
 const autoScaling = new AutoScalingNodeGroups(new AutoScalingClient({}), { log });
 
 const read = createReadApi({
-  token: secretToken(new SecretsManagerSecretResolver(new SecretsManagerClient({})), env[Env.WebhookTokenSecretArn]),
+  token: secretToken(new SecretsManagerSecretResolver(new SecretsManagerClient({})), env[Env.ApiTokenSecretArn]),
   listDecisions: (limit) => decisions.listRecent(limit),
   nodeGroups: () => nodeGroupsView(config, state, autoScaling),
   log,
 });
 
-/** API Gateway (HTTP API, payload v2): `GET /api/decisions` and `GET /api/node-groups`. */
+/** API Gateway (HTTP API, payload v2): `GET /api/decisions` and `GET /api/node-groups`, behind the API token. */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const headers = lowerCaseHeaders(event);
   const response = await read({

@@ -1,7 +1,7 @@
-import { METRIC, type MetricName, type Metrics } from '../shared/metrics';
+import { METRIC, type CounterName, type Metrics } from '../shared/metrics';
 
 /** The Prometheus name and labels of each counter. */
-const COUNTERS: Record<MetricName, { readonly name: string; readonly help: string }> = {
+const COUNTERS: Record<CounterName, { readonly name: string; readonly help: string }> = {
   [METRIC.NotificationsAccepted]: { name: 'alertscale_notifications_accepted_total', help: 'Alertmanager webhooks accepted.' },
   [METRIC.AlertDeliveries]: { name: 'alertscale_alert_deliveries_total', help: 'Alerts delivered (one alert in one webhook), by outcome: new, duplicate, stepped.' },
   [METRIC.Decisions]: { name: 'alertscale_decisions_total', help: 'Decisions made: new alert occurrences and extra steps.' },
@@ -29,11 +29,11 @@ const labelText = (labels: Readonly<Record<string, string>>) => {
  * in Prometheus' text exposition format.
  */
 export class PrometheusRegistry implements Metrics {
-  private readonly counters = new Map<MetricName, Map<string, { labels: Readonly<Record<string, string>>; value: number }>>();
+  private readonly counters = new Map<CounterName, Map<string, { labels: Readonly<Record<string, string>>; value: number }>>();
 
   constructor(private readonly gauges: readonly Gauge[] = []) {}
 
-  count(name: MetricName, value: number, dimensions: Readonly<Record<string, string>> = {}): void {
+  count(name: CounterName, value: number, dimensions: Readonly<Record<string, string>> = {}): void {
     const series = this.counters.get(name) ?? new Map();
     this.counters.set(name, series);
     const key = labelText(dimensions);
@@ -43,14 +43,14 @@ export class PrometheusRegistry implements Metrics {
   }
 
   /** The value of one counter series (0 when never counted). */
-  value(name: MetricName, dimensions: Readonly<Record<string, string>> = {}): number {
+  value(name: CounterName, dimensions: Readonly<Record<string, string>> = {}): number {
     return this.counters.get(name)?.get(labelText(dimensions))?.value ?? 0;
   }
 
   /** Every counter and gauge in Prometheus' text format (version 0.0.4). */
   async text(): Promise<string> {
     const lines: string[] = [];
-    for (const [metric, { name, help }] of Object.entries(COUNTERS) as [MetricName, (typeof COUNTERS)[MetricName]][]) {
+    for (const [metric, { name, help }] of Object.entries(COUNTERS) as [CounterName, (typeof COUNTERS)[CounterName]][]) {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
       const series = [...(this.counters.get(metric)?.values() ?? [])];
       if (series.length === 0 && metric === METRIC.Decisions) lines.push(`${name} 0`);

@@ -62,27 +62,35 @@ function inParts<T extends { decisionId: string }, B extends object>(detailType:
 
 /** Groups the members of a kind of request by key, remembering which records contributed. */
 function grouped<P, M>(contributions: readonly Contribution[], plansOf: (c: Contribution) => readonly P[], keyOf: (p: P, c: Contribution) => string, memberOf: (p: P, c: Contribution) => M) {
-  const groups = new Map<string, { first: { plan: P; contribution: Contribution }; members: M[]; messageIds: Set<string> }>();
+  const groups = new Map<string, { first: { plan: P; contribution: Contribution }; members: M[]; messageIds: Set<string>; contributions: Contribution[] }>();
   for (const contribution of contributions) {
     for (const plan of plansOf(contribution)) {
       const key = keyOf(plan, contribution);
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { first: { plan, contribution }, members: [], messageIds: new Set() }));
+      if (!group) groups.set(key, (group = { first: { plan, contribution }, members: [], messageIds: new Set(), contributions: [] }));
       group.members.push(memberOf(plan, contribution));
       group.messageIds.add(contribution.delivery.messageId);
+      group.contributions.push(contribution);
     }
   }
   return [...groups.values()];
 }
 
-function scaleRequests(config: Config, contributions: readonly Contribution[], requestedAt: string): Publication[] {
+/** The oldest of the times its decisions' notifications arrived: a request is as old as the oldest alert it serves. */
+const oldestReceivedAt = (contributions: readonly Contribution[], fallback: string) =>
+  contributions.reduce((oldest, c) => (c.delivery.receivedAt < oldest ? c.delivery.receivedAt : oldest), fallback);
+
+function scaleRequests(config: Config, contributions: readonly Contribution[], now: string): Publication[] {
   return grouped<ScalePlan, ScaleMember>(
     contributions,
     (c) => c.outcome.plan.scale,
     (plan) => `${plan.nodeGroup}\u0000${plan.receiver}\u0000${plan.configIndex}`,
     (plan, c) => ({ decisionId: c.delivery.decisionId, actionId: plan.actionId, alert: c.delivery.alert, group: c.delivery.group }),
-  ).flatMap(({ first, members, messageIds }) => {
+  ).flatMap(({ first, members, messageIds, contributions: served }) => {
     const { plan } = first;
+    // Stamped with when the alerts arrived, not when they were routed: a notification that waited
+    // in a queue asks for a step as late as it is, and the scaler refuses it past max_action_age.
+    const requestedAt = oldestReceivedAt(served, now);
     const base = {
       actionId: `scale-${digest([plan.nodeGroup, plan.receiver, String(plan.configIndex), ...members.map((m) => m.actionId).sort()])}`,
       nodeGroup: plan.nodeGroup,

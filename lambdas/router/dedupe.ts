@@ -19,6 +19,8 @@ export interface Delivery {
   readonly messageId: string;
   /** The `Alertmanager Notification` event (part) it came in. */
   readonly eventId: string;
+  /** When ingest accepted that notification: the time its actions were asked for. */
+  readonly receivedAt: string;
   readonly alert: Alert;
   readonly group: GroupRef;
   readonly decisionId: string;

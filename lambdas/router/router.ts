@@ -93,7 +93,15 @@ export function createRouter(deps: RouterDeps): Router {
         truncatedAlerts: notification.truncatedAlerts,
         size: notification.size,
       };
-      return notification.alerts.map((alert) => ({ messageId, eventId, alert, group, decisionId: decisionIdOf(alert), receivers: routedReceivers(matchRoutes(tree, alert.labels), intervals, now) }));
+      return notification.alerts.map((alert) => ({
+        messageId,
+        eventId,
+        receivedAt: notification.receivedAt,
+        alert,
+        group,
+        decisionId: decisionIdOf(alert),
+        receivers: routedReceivers(matchRoutes(tree, alert.labels), intervals, now),
+      }));
     });
   }
 

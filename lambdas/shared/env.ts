@@ -7,9 +7,14 @@ import type { Config } from './config/schema';
 export const Env = {
   EventBusName: 'EVENT_BUS_NAME',
   TableName: 'TABLE_NAME',
+  /** The bearer token Alertmanager sends; ingest checks it. It can only post notifications. */
   WebhookTokenSecretArn: 'WEBHOOK_TOKEN_SECRET_ARN',
+  /** The operators' bearer token for `/api/*` reads and control routes; the api function checks it. */
+  ApiTokenSecretArn: 'API_TOKEN_SECRET_ARN',
   PauseParameterName: 'PAUSE_PARAMETER_NAME',
   SnsTopicArn: 'SNS_TOPIC_ARN',
+  /** The CloudFormation stack's name: the `stack` dimension of every custom metric (see `metric-names.ts`). */
+  StackName: 'ALERTSCALE_STACK_NAME',
   /** The validated configuration as JSON, embedded at bundle time (esbuild `define`). */
   Config: 'ALERTSCALE_CONFIG',
 } as const;

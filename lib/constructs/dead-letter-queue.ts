@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 
 /** Properties of a {@link DeadLetterQueue}. */
 export interface DeadLetterQueueProps {
-  /** What lands here, for the alarm's description: "alerts the router could not process". */
+  /** What lands here, for the alarm's description: "notifications the router could not process". */
   readonly purpose: string;
   /** Operators' topic; the alarm notifies it. */
   readonly alarmTopic: sns.ITopic;
@@ -18,13 +18,19 @@ export interface DeadLetterQueueProps {
    * @default false
    */
   readonly fifo?: boolean;
+  /**
+   * What an operator should do with a message here, for the alarm's description.
+   * @default 'inspect them and redrive once the cause is fixed'
+   */
+  readonly advice?: string;
 }
 
 /**
- * A queue where work that failed every retry is parked for an operator to see
- * and redrive, with an alarm as soon as one message is in it: nothing is
- * lost, and nothing is lost quietly. Kept 14 days, SQS's maximum, so a
- * long weekend does not expire it.
+ * A queue where work that failed every retry is parked for an operator to see,
+ * with an alarm as soon as one message is in it: nothing is lost quietly.
+ * Kept 14 days, SQS's maximum, so a long weekend does not expire the evidence,
+ * also where the work itself is too old to redo (scale requests: the alarm
+ * says not to redrive them).
  */
 export class DeadLetterQueue extends Construct {
   /** The queue itself. */
@@ -40,8 +46,9 @@ export class DeadLetterQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    const advice = props.advice ?? 'inspect them and redrive once the cause is fixed';
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
-      alarmDescription: `alertscale: ${props.purpose} are waiting in a dead-letter queue; inspect them and redrive once the cause is fixed`,
+      alarmDescription: `alertscale: ${props.purpose} are waiting in a dead-letter queue; ${advice}`,
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

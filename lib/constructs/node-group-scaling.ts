@@ -4,35 +4,78 @@ import {
   aws_events as events,
   aws_iam as iam,
   aws_sns as sns,
+  aws_sqs as sqs,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { Config } from '../../lambdas/shared/config/schema';
 import { patterns } from '../../lambdas/shared/events';
-import type { Config, NodeGroupConfig } from '../../lambdas/shared/config/schema';
 import { AlertscaleFunction } from '../alertscale-function';
+import { InfrastructureError } from '../errors';
 import { toEventPattern } from '../event-pattern';
+import { fleetStatement } from '../fleet-access';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { QueueConsumer } from './queue-consumer';
-import { functionTarget, queueTarget } from './rule-targets';
-
-/**
- * The resource tag an Auto Scaling group must carry, with the value `"true"`,
- * for alertscale to change its desired capacity. Without it the scaler's
- * `SetDesiredCapacity` is denied, whatever the configuration names: a typo in
- * `asg_name` cannot resize someone else's fleet.
- */
-export const MANAGED_TAG_KEY = 'alertscale:managed';
-/** The value {@link MANAGED_TAG_KEY} must have. */
-export const MANAGED_TAG_VALUE = 'true';
+import { deliveryRetry, functionTarget, queueTarget, type DeliveryRetry } from './rule-targets';
 
 /** A node group name becomes a FIFO MessageGroupId: 1–128 printable ASCII characters, no spaces. */
 const MESSAGE_GROUP_ID = /^[\x21-\x7e]{1,128}$/;
 
+/** The shortest age EventBridge (a target's event age) and SQS (a queue's retention) can expire. */
+const SHORTEST_EXPIRY_S = 60;
+/** Lambda's bounds for an asynchronous invocation's event age, and its retries. */
+const ASYNC_MAX_EVENT_AGE_S = 6 * 3600;
+const ASYNC_RETRY_ATTEMPTS = 2;
+
+/**
+ * What `settings.max_action_age` sets on the way to the scaler: nothing older
+ * is delivered, queued or retried, so a scale-up is applied in time or not at
+ * all (the scaler also refuses any request older than that by `requestedAt`).
+ */
+export interface ScaleDeliveryLimits {
+  /** The scale rules' targets: an event older than `max_action_age` is parked, not delivered. */
+  readonly delivery: DeliveryRetry;
+  /** The scale queue's retention. */
+  readonly queueRetention: Duration;
+  /**
+   * The launch-failure rule's target. Lambda then holds the asynchronous
+   * invocation for up to {@link asyncEventAge} more, so each gets half of
+   * `max_action_age` (at least the 60 s both services require).
+   */
+  readonly launchFailureDelivery: DeliveryRetry;
+  /** The launch-failure function's asynchronous invocations (Lambda allows 60 s to 6 h). */
+  readonly asyncEventAge: Duration;
+  readonly asyncRetryAttempts: number;
+  /** The age of the oldest scale request that raises the alarm: half the allowed age, while there is time to act. */
+  readonly ageAlarmAfter: Duration;
+}
+
+/** The limits `max_action_age` (in ms, as the configuration holds it) sets; throws below 60 s, which nothing could enforce. */
+export function scaleDeliveryLimits(maxActionAgeMs: number): ScaleDeliveryLimits {
+  const seconds = Math.floor(maxActionAgeMs / 1000);
+  if (seconds < SHORTEST_EXPIRY_S) {
+    throw new InfrastructureError(
+      `settings.max_action_age is ${maxActionAgeMs / 1000} s: the scale rules and the scale queue cannot expire anything younger than ${SHORTEST_EXPIRY_S} s (EventBridge's and SQS's minimum); set it to 1m or more`,
+    );
+  }
+  const half = Math.max(SHORTEST_EXPIRY_S, Math.floor(seconds / 2));
+  return {
+    delivery: deliveryRetry(Duration.seconds(seconds)),
+    queueRetention: Duration.seconds(Math.min(seconds, 14 * 86_400)),
+    launchFailureDelivery: deliveryRetry(Duration.seconds(half)),
+    asyncEventAge: Duration.seconds(Math.min(half, ASYNC_MAX_EVENT_AGE_S)),
+    asyncRetryAttempts: ASYNC_RETRY_ATTEMPTS,
+    ageAlarmAfter: Duration.seconds(half),
+  };
+}
+
 /** Properties of {@link NodeGroupScaling}. */
 export interface NodeGroupScalingProps {
-  /** The configured node groups; each gets its own rule and FIFO message group. */
-  readonly nodeGroups: readonly NodeGroupConfig[];
-  /** The validated configuration, embedded in the bundles (see `AlertscaleFunctionProps.config`). */
+  /**
+   * The validated configuration: embedded in the bundles; its `node_groups`
+   * get a rule and a FIFO message group each, and its `settings.max_action_age`
+   * bounds every delivery on the way to the scaler.
+   */
   readonly config: Config;
   /** The alertscale bus: `Scale Requested` comes from it; `Scaling Action` goes to it. */
   readonly bus: events.IEventBus;
@@ -40,16 +83,21 @@ export interface NodeGroupScalingProps {
   readonly table: dynamodb.ITable;
   /** The kill switch. */
   readonly pauseParameter: ssm.IStringParameter;
-  /** Operators' topic for the dead-letter alarms. */
+  /** Operators' topic for the queue's, dead-letter and function alarms. */
   readonly alarmTopic: sns.ITopic;
-  /** A standard queue where EventBridge parks events it could not deliver to the scale queue. */
-  readonly eventTargetDeadLetterQueue: DeadLetterQueue;
+  /** A standard queue where EventBridge parks scale requests it could not deliver in time. */
+  readonly eventTargetDeadLetterQueue: sqs.IQueue;
   /**
    * The scaler's timeout; Auto Scaling throttling is retried inside one invocation.
-   * @default Duration.seconds(60)
+   * The scale queue hides a received message for twice this, so a failing request
+   * is retried (and a poison one parked) quickly.
+   * @default Duration.seconds(30)
    */
   readonly timeout?: Duration;
 }
+
+/** Receives of one scale request before it is parked: a poison request holds its node group for at most this many visibility timeouts. */
+const SCALE_MAX_RECEIVE_COUNT = 3;
 
 /**
  * Scales GPU node groups: `Scale Requested` events → a FIFO queue → the scaler,
@@ -61,11 +109,24 @@ export interface NodeGroupScalingProps {
  * the event), so there is one rule per configured node group, each matching
  * `patterns.scaleRequested(name)` and sending with `MessageGroupId: name`.
  *
+ * Never a late action: the targets, the queue and the launch-failure
+ * function's asynchronous invocations give up on anything older than
+ * `settings.max_action_age` (the launch-failure rule and Lambda's own queue
+ * of asynchronous invocations get half each, since their ages add up). On the
+ * scale path the rule's retries (only while SQS refuses a send) and the
+ * queue's retention could add up too; there the scaler's own check of
+ * `requestedAt` holds the exact bound, and these are the backstop. A request that fails blocks the later ones of its
+ * node group (FIFO) for at most 3 receives × the visibility timeout (2 × 30 s:
+ * three minutes by default) before it is parked, and never past
+ * `max_action_age`, when SQS deletes it.
+ *
+ * Only the scale rules may send to the scale queue (a Deny in its policy for
+ * any `sqs:SendMessage` without one of their ARNs as `aws:SourceArn`).
+ *
  * IAM: `autoscaling:DescribeAutoScalingGroups` on `*` (it has no resource-level
- * permissions), and `autoscaling:SetDesiredCapacity` on `*` only for groups
- * tagged `alertscale:managed` = `true` (condition
- * `autoscaling:ResourceTag/alertscale:managed`). Tag every Auto Scaling group
- * alertscale should scale, e.g.
+ * permissions), and `autoscaling:SetDesiredCapacity` only on the configured
+ * groups' ARNs and only while they are tagged `alertscale:managed` = `true`.
+ * Tag every Auto Scaling group alertscale should scale, e.g.
  * `aws autoscaling create-or-update-tags --tags ResourceId=<asg>,ResourceType=auto-scaling-group,Key=alertscale:managed,Value=true,PropagateAtLaunch=false`.
  */
 export class NodeGroupScaling extends Construct {
@@ -73,38 +134,48 @@ export class NodeGroupScaling extends Construct {
   readonly scaler: AlertscaleFunction;
   /** Runs the scaler's `launchUnsuccessfulHandler` on Auto Scaling launch failures. */
   readonly launchUnsuccessful: AlertscaleFunction;
-  /** The FIFO queue, its dead-letter queue and alarm. */
+  /** The FIFO queue, its dead-letter queue and alarms. */
   readonly scaleQueue: QueueConsumer;
   /** One rule per node group, keyed by node group name. */
   readonly scaleRules: ReadonlyMap<string, events.Rule>;
-  /** The default-bus rule for `EC2 Instance Launch Unsuccessful`. */
-  readonly launchUnsuccessfulRule: events.Rule;
+  /** The default-bus rule for `EC2 Instance Launch Unsuccessful`; absent without node groups. */
+  readonly launchUnsuccessfulRule?: events.Rule;
   /** Failed launch-unsuccessful deliveries and invocations. */
   readonly launchUnsuccessfulDeadLetterQueue: DeadLetterQueue;
   /** The Auto Scaling permissions, shared by both functions. */
   readonly autoScalingPolicy: iam.Policy;
+  /** What `max_action_age` set. */
+  readonly limits: ScaleDeliveryLimits;
+  /** The configured Auto Scaling groups, the only ones the functions may change. */
+  readonly asgNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: NodeGroupScalingProps) {
     super(scope, id);
-    for (const group of props.nodeGroups) {
+    const nodeGroups = props.config.node_groups;
+    for (const group of nodeGroups) {
       if (!MESSAGE_GROUP_ID.test(group.name)) {
-        throw new Error(
+        throw new InfrastructureError(
           `node group name ${JSON.stringify(group.name)} cannot be a FIFO message group id: use 1-128 printable ASCII characters without spaces`,
         );
       }
     }
-    const timeout = props.timeout ?? Duration.seconds(60);
+    this.limits = scaleDeliveryLimits(props.config.settings.max_action_age);
+    this.asgNames = [...new Set(nodeGroups.map((group) => group.asg_name))];
+    const timeout = props.timeout ?? Duration.seconds(30);
+    const expired = 'inspect them for the cause, but do not redrive: they are past max_action_age, and the scaler would only record them as expired';
 
     this.scaler = new AlertscaleFunction(this, 'ScalerFunction', {
       entry: 'lambdas/scaler/handler.ts',
       serviceName: 'scaler',
       description: 'alertscale scaler: Scale Requested → Auto Scaling',
       config: props.config,
+      alarmTopic: props.alarmTopic,
       timeout,
     });
     this.launchUnsuccessfulDeadLetterQueue = new DeadLetterQueue(this, 'LaunchUnsuccessfulDeadLetterQueue', {
-      purpose: 'Auto Scaling launch failures the fallback handler could not process',
+      purpose: 'Auto Scaling launch failures the fallback handler could not process in time',
       alarmTopic: props.alarmTopic,
+      advice: 'inspect them for the cause, but do not redrive: a capacity fallback this late would be a late scale-up',
     });
     this.launchUnsuccessful = new AlertscaleFunction(this, 'LaunchUnsuccessfulFunction', {
       entry: 'lambdas/scaler/handler.ts',
@@ -112,28 +183,29 @@ export class NodeGroupScaling extends Construct {
       serviceName: 'launch-unsuccessful',
       description: 'alertscale scaler: EC2 Instance Launch Unsuccessful → capacity fallback',
       config: props.config,
+      alarmTopic: props.alarmTopic,
       timeout,
       // EventBridge invokes asynchronously: after Lambda's own retries, failures are parked here too.
       deadLetterQueue: this.launchUnsuccessfulDeadLetterQueue.queue,
     });
+    // Lambda's default for asynchronous invocations is 2 retries over up to 6 h: a fallback
+    // scale-up hours late. Bound it like every other path to the fleet.
+    this.launchUnsuccessful.configureAsyncInvoke({
+      maxEventAge: this.limits.asyncEventAge,
+      retryAttempts: this.limits.asyncRetryAttempts,
+    });
 
+    const change = fleetStatement(this, 'scaler', this.asgNames);
     this.autoScalingPolicy = new iam.Policy(this, 'AutoScalingPolicy', {
       statements: [
-        new iam.PolicyStatement({
-          sid: 'DescribeNodeGroups',
-          actions: ['autoscaling:DescribeAutoScalingGroups'],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ScaleManagedNodeGroups',
-          actions: ['autoscaling:SetDesiredCapacity'],
-          resources: ['*'],
-          conditions: { StringEquals: { [`autoscaling:ResourceTag/${MANAGED_TAG_KEY}`]: MANAGED_TAG_VALUE } },
-        }),
+        new iam.PolicyStatement({ sid: 'DescribeNodeGroups', actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }),
+        ...(change ? [change] : []),
       ],
     });
+    this.scaler.useTable(props.table, 'scaler');
+    this.launchUnsuccessful.useTable(props.table, 'launchFailure');
     for (const fn of [this.scaler, this.launchUnsuccessful]) {
-      fn.useTable(props.table).useEventBus(props.bus).usePauseParameter(props.pauseParameter);
+      fn.useEventBus(props.bus, 'scaler').usePauseParameter(props.pauseParameter);
       this.autoScalingPolicy.attachToRole(fn.role!);
     }
 
@@ -143,27 +215,50 @@ export class NodeGroupScaling extends Construct {
       alarmTopic: props.alarmTopic,
       fifo: true,
       batchSize: 10,
+      maxReceiveCount: SCALE_MAX_RECEIVE_COUNT,
+      visibilityTimeout: Duration.seconds(2 * timeout.toSeconds()),
+      retentionPeriod: this.limits.queueRetention,
+      maxExpectedAge: this.limits.ageAlarmAfter,
+      deadLetterAdvice: expired,
     });
 
     const rules = new Map<string, events.Rule>();
-    for (const group of props.nodeGroups) {
+    for (const group of nodeGroups) {
       rules.set(
         group.name,
         new events.Rule(this, `ScaleRequestedRule-${group.name.replaceAll('/', '_')}`, {
           description: `alertscale: Scale Requested for node group ${group.name} → its FIFO message group`,
           eventBus: props.bus,
           eventPattern: toEventPattern(patterns.scaleRequested(group.name)),
-          targets: [queueTarget(this.scaleQueue.queue, props.eventTargetDeadLetterQueue.queue, group.name)],
+          targets: [queueTarget(this.scaleQueue.queue, props.eventTargetDeadLetterQueue, this.limits.delivery, group.name)],
         }),
       );
     }
     this.scaleRules = rules;
+    if (rules.size > 0) {
+      // The bus policy keeps other principals from putting Scale Requested; this keeps them
+      // from sending one to the queue directly. EventBridge's deliveries carry their rule as
+      // aws:SourceArn; a direct SendMessage (anyone's, a DLQ redrive's) carries none, and the
+      // negated condition denies it. Redriving expired scale requests is never wanted anyway.
+      this.scaleQueue.queue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OnlyTheScaleRulesSend',
+          effect: iam.Effect.DENY,
+          principals: [new iam.StarPrincipal()],
+          actions: ['sqs:SendMessage'],
+          resources: [this.scaleQueue.queue.queueArn],
+          conditions: { ArnNotEquals: { 'aws:SourceArn': [...rules.values()].map((rule) => rule.ruleArn) } },
+        }),
+      );
+    }
 
-    this.launchUnsuccessfulRule = new events.Rule(this, 'LaunchUnsuccessfulRule', {
-      description: 'alertscale: Auto Scaling could not launch an instance → move the increment to a fallback node group',
-      // No eventBus: Auto Scaling publishes to the account's default bus.
-      eventPattern: toEventPattern(patterns.launchUnsuccessful(props.nodeGroups.map((group) => group.asg_name))),
-      targets: [functionTarget(this.launchUnsuccessful, this.launchUnsuccessfulDeadLetterQueue.queue)],
-    });
+    if (nodeGroups.length > 0) {
+      this.launchUnsuccessfulRule = new events.Rule(this, 'LaunchUnsuccessfulRule', {
+        description: 'alertscale: Auto Scaling could not launch an instance → move the increment to a fallback node group',
+        // No eventBus: Auto Scaling publishes to the account's default bus.
+        eventPattern: toEventPattern(patterns.launchUnsuccessful(nodeGroups.map((group) => group.asg_name))),
+        targets: [functionTarget(this.launchUnsuccessful, this.launchUnsuccessfulDeadLetterQueue.queue, this.limits.launchFailureDelivery)],
+      });
+    }
   }
 }

@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../../lib/alertscale-function';
  */
 const temporary: string[] = [];
 
-function runApp(configPath: string) {
+function runApp(configPath: string, context: Record<string, unknown> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'alertscale-app-'));
   temporary.push(outdir);
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bin/app.ts')], {
@@ -21,7 +21,7 @@ function runApp(configPath: string) {
     env: {
       ...process.env,
       CDK_OUTDIR: outdir,
-      CDK_CONTEXT_JSON: JSON.stringify({ 'alertscale:config': configPath, 'aws:cdk:bundling-stacks': [] }),
+      CDK_CONTEXT_JSON: JSON.stringify({ 'alertscale:config': configPath, 'aws:cdk:bundling-stacks': [], ...context }),
       CDK_VALIDATION: 'false',
     },
   });
@@ -76,5 +76,25 @@ describe('the CDK app', () => {
     expect(result.stderr).toContain('alertscale: warning: route.group_by: accepted but ignored');
     const template = JSON.parse(readFileSync(join(result.outdir, 'Alertscale.template.json'), 'utf8'));
     expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Function')).toHaveLength(6);
+  });
+
+  it('stops with exit code 1 and the value, not a stack trace, on a context value it cannot deploy', () => {
+    const result = runApp('config/alertscale.yml', { 'alertscale:alarmEmails': 'oncall@example.com,not-an-address' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'alertscale: context alertscale:alarmEmails: "not-an-address" is not an e-mail address; give addresses such as oncall@example.com, as a list or separated by commas',
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('names the stack from alertscale:stackName, and its bus and kill switch after it', () => {
+    const result = runApp('config/alertscale.yml', { 'alertscale:stackName': 'AlertscaleStaging', 'alertscale:prefix': 'team-gpu' });
+    expect(result.status).toBe(0);
+    const template = JSON.parse(readFileSync(join(result.outdir, 'AlertscaleStaging.template.json'), 'utf8'));
+    const names = Object.values(template.Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::Events::EventBus' || r.Type === 'AWS::SSM::Parameter')
+      .map((r) => r.Properties.Name)
+      .sort();
+    expect(names).toEqual(['/team-gpu-alertscale-staging/paused', 'team-gpu-alertscale-staging']);
   });
 });

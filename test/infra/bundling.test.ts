@@ -32,12 +32,12 @@ type FunctionName = (typeof FUNCTIONS)[number]['name'];
 function bundleOf(name: FunctionName): { file: string; handler: string } {
   const { stack } = built;
   const fn = {
-    ingest: stack.ingest,
-    router: stack.router,
+    ingest: stack.ingest.ingest,
+    router: stack.routing.router,
     scaler: stack.scaling.scaler,
     'launch-unsuccessful': stack.scaling.launchUnsuccessful,
     notifier: stack.notifications.notifier,
-    api: stack.reads,
+    api: stack.reads.reads,
   }[name];
   const resource = built.template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)];
   return { file: join(outdir, resource.Metadata['aws:asset:path'], 'index.mjs'), handler: resource.Properties.Handler };
@@ -56,6 +56,7 @@ function exportType(file: string, name: string): string {
     [Env.EventBusName]: 'alertscale',
     [Env.TableName]: 'alertscale-table',
     [Env.WebhookTokenSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:token-AbCdEf',
+    [Env.ApiTokenSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-token-AbCdEf',
     [Env.PauseParameterName]: '/alertscale/paused',
     [Env.SnsTopicArn]: 'arn:aws:sns:us-east-1:123456789012:alertscale',
   };

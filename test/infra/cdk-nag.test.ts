@@ -39,6 +39,10 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(buildStack({ document }))).toEqual([]);
   });
 
+  it('finds none either in a stack bound to an account and region, where ARNs carry them literally', () => {
+    expect(findings(buildStack({ stackProps: { env: { account: '123456789012', region: 'eu-west-1' } } }))).toEqual([]);
+  });
+
   it('gives every acknowledgement a reason', () => {
     const acknowledgements = built.stack.node
       .findAll()
@@ -54,12 +58,12 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('still reports a wildcard no acknowledgement covers, so the acknowledgements are not blanket', () => {
     const widened = buildStack();
-    widened.stack.router.addToRolePolicy(
+    widened.stack.routing.router.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['arn:aws:s3:::alertscale-example/*'] }),
     );
     expect(findings(widened)).toEqual([
-      'error: AwsSolutions-IAM5[Action::s3:Get*] at Alertscale/RouterFunctionRole/DefaultPolicy/Resource',
-      'error: AwsSolutions-IAM5[Resource::arn:aws:s3:::alertscale-example/*] at Alertscale/RouterFunctionRole/DefaultPolicy/Resource',
+      'error: AwsSolutions-IAM5[Action::s3:Get*] at Alertscale/Routing/RouterFunctionRole/DefaultPolicy/Resource',
+      'error: AwsSolutions-IAM5[Resource::arn:aws:s3:::alertscale-example/*] at Alertscale/Routing/RouterFunctionRole/DefaultPolicy/Resource',
     ]);
   });
 });

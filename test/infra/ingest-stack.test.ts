@@ -19,7 +19,7 @@ describe('webhook API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
-      IntegrationUri: stack.resolve(stack.ingest.functionArn),
+      IntegrationUri: stack.resolve(stack.ingest.ingest.functionArn),
     });
   });
 
@@ -33,7 +33,7 @@ describe('webhook API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
-      IntegrationUri: stack.resolve(stack.reads.functionArn),
+      IntegrationUri: stack.resolve(stack.reads.reads.functionArn),
     });
   });
 
@@ -65,24 +65,46 @@ describe('webhook API', () => {
     expect(format).not.toMatch(/header|authorization/i);
   });
 
-  it('alarms on any 4xx answer, since Alertmanager drops what it gets a 4xx for', () => {
-    const { template, stack } = built;
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ApiGateway',
-      MetricName: '4xx',
-      Dimensions: [{ Name: 'ApiId', Value: stack.resolve(stack.webhookApi.api.apiId) }],
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [stack.resolve(stack.alarmTopic.topic.topicArn)],
-    });
-  });
-
-  it('counts 429 answers from the access logs and alarms on the first one', () => {
+  it("counts the webhook route's 400/401/403/413 answers from the access log, per API, and not a scanner's 404s", () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: stack.resolve(stack.webhookApi.accessLogs.logGroupName),
-      FilterPattern: '{ $.status = 429 }',
+      FilterPattern:
+        '{ ($.routeKey = "POST /alertmanager") && (($.status = 400) || ($.status = 401) || ($.status = 403) || ($.status = 413)) }',
+      MetricTransformations: [
+        {
+          MetricNamespace: 'alertscale',
+          MetricName: 'WebhookRejectedRequests',
+          MetricValue: '1',
+          Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }],
+        },
+      ],
+    });
+  });
+
+  it('alarms on 3 or more rejected webhook requests in 2 of 3 five-minute periods, not on one burst', () => {
+    const { template, stack } = built;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'alertscale',
+      MetricName: 'WebhookRejectedRequests',
+      Dimensions: [{ Name: 'ApiId', Value: stack.resolve(stack.webhookApi.api.apiId) }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 3,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [stack.resolve(stack.alarmTopic.topic.topicArn)],
+    });
+    const apiGateway4xx = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: '4xx' } });
+    expect(Object.keys(apiGateway4xx)).toEqual([]);
+  });
+
+  it("counts the webhook route's 429 answers from the access logs and alarms on the first one", () => {
+    const { template, stack } = built;
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: stack.resolve(stack.webhookApi.accessLogs.logGroupName),
+      FilterPattern: '{ ($.routeKey = "POST /alertmanager") && ($.status = 429) }',
       MetricTransformations: [{ MetricNamespace: 'alertscale', MetricName: 'WebhookThrottledRequests', MetricValue: '1' }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -126,17 +148,17 @@ describe('ingest function', () => {
   });
 
   it('may put events on the alertscale bus only', () => {
-    const statements = statementsGranting(statementsOf(built, built.stack.ingest), 'events:PutEvents');
+    const statements = statementsGranting(statementsOf(built, built.stack.ingest.ingest), 'events:PutEvents');
     expect(statements.map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.eventBus.bus.eventBusArn)]);
   });
 
   it('may read the token secret only', () => {
-    const statements = statementsGranting(statementsOf(built, built.stack.ingest), 'secretsmanager:GetSecretValue');
+    const statements = statementsGranting(statementsOf(built, built.stack.ingest.ingest), 'secretsmanager:GetSecretValue');
     expect(statements.map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.webhookToken.secretArn)]);
   });
 
   it('has no permission beyond logs, tracing, the bus and the token', () => {
-    expect(actionsOf(statementsOf(built, built.stack.ingest))).toEqual([
+    expect(actionsOf(statementsOf(built, built.stack.ingest.ingest))).toEqual([
       'events:PutEvents',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
@@ -150,7 +172,7 @@ describe('ingest function', () => {
   it('may be invoked by the webhook API only', () => {
     const { template, stack } = built;
     const permissions = template.findResources('AWS::Lambda::Permission', {
-      Properties: { FunctionName: stack.resolve(stack.ingest.functionArn) },
+      Properties: { FunctionName: stack.resolve(stack.ingest.ingest.functionArn) },
     });
     expect(Object.values(permissions).map((p) => p.Properties.Principal)).toEqual(['apigateway.amazonaws.com']);
   });
@@ -194,9 +216,11 @@ describe('outputs', () => {
     expect(text).toContain('aws secretsmanager get-secret-value --secret-id <token> --query SecretString --output text');
   });
 
-  it('name the token secret, the bus, the table and the kill switch', () => {
+  it('name the two token secrets, the bus, the table, the kill switch and the dashboard', () => {
     const { template, stack } = built;
     template.hasOutput('WebhookTokenSecretArn', { Value: stack.resolve(stack.webhookToken.secretArn) });
+    template.hasOutput('ApiTokenSecretArn', { Value: stack.resolve(stack.apiToken.secretArn) });
+    template.hasOutput('DashboardName', { Value: stack.resolve(stack.dashboard.dashboard.dashboardName) });
     template.hasOutput('EventBusName', { Value: stack.resolve(stack.eventBus.bus.eventBusName) });
     template.hasOutput('TableName', { Value: stack.resolve(stack.table.table.tableName) });
     template.hasOutput('PauseParameterName', { Value: stack.resolve(stack.pauseParameter.parameterName) });
@@ -204,12 +228,71 @@ describe('outputs', () => {
 });
 
 describe('the api function (reads)', () => {
-  it('may only read the table, read the token, and describe Auto Scaling groups', () => {
-    const statements = statementsOf(built, built.stack.reads);
+  it('may only read the table, read the API token, and describe Auto Scaling groups', () => {
+    const statements = statementsOf(built, built.stack.reads.reads);
     const writes = actionsOf(statements).filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action));
     expect(writes).toEqual([]);
-    expect(statementsGranting(statements, 'secretsmanager:GetSecretValue').map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.webhookToken.secretArn)]);
+    expect(statementsGranting(statements, 'secretsmanager:GetSecretValue').map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.apiToken.secretArn)]);
     expect(statementsGranting(statements, 'autoscaling:DescribeAutoScalingGroups').map((s) => s.Resource)).toEqual(['*']);
     expect(actionsOf(statements).filter((action) => action.startsWith('autoscaling:'))).toEqual(['autoscaling:DescribeAutoScalingGroups']);
+  });
+
+  it('is told the API token, not the webhook token, through API_TOKEN_SECRET_ARN', () => {
+    const { template, stack } = built;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('alertscale reads'),
+      Environment: {
+        Variables: Match.objectLike({
+          [Env.ApiTokenSecretArn]: stack.resolve(stack.apiToken.secretArn),
+          [Env.WebhookTokenSecretArn]: Match.absent(),
+        }),
+      },
+    });
+  });
+});
+
+describe('the two tokens', () => {
+  it('are two generated secrets, and ingest may read only the webhook token', () => {
+    const { template, stack } = built;
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('Alertmanager'),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('operators'),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    const ingestSecrets = statementsGranting(statementsOf(built, stack.ingest.ingest), 'secretsmanager:GetSecretValue').map((s) => s.Resource);
+    expect(ingestSecrets).not.toContainEqual(stack.resolve(stack.apiToken.secretArn));
+  });
+});
+
+describe('throttling per route', () => {
+  it('gives the read routes their own 10 requests/s, bursts of 20, and leaves the webhook on the stage default', () => {
+    const { template } = built;
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+      RouteSettings: {
+        'GET /api/decisions': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        'GET /api/node-groups': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      },
+    });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(Object.keys(stage.Properties.RouteSettings)).not.toContain('POST /alertmanager');
+  });
+
+  it('takes the read throttle from the stack props', () => {
+    const custom = buildStack({ stackProps: { apiThrottlingRateLimit: 2, apiThrottlingBurstLimit: 4 } });
+    custom.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'GET /api/decisions': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 } },
+    });
+  });
+
+  it('creates the stage after the routes its settings name, as CloudFormation requires', () => {
+    const { template, stack } = built;
+    const stage = template.findResources('AWS::ApiGatewayV2::Stage')[logicalIdOf(built, stack.webhookApi.stage)]!;
+    const routeIds = stack.reads.routes.map((route) => logicalIdOf(built, route));
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 });

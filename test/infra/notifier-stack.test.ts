@@ -34,7 +34,7 @@ beforeAll(() => {
 afterAll(removeAssemblies);
 
 describe('notify rule and queue', () => {
-  it('route exactly the shared Notify Requested pattern to the notify queue, parking undeliverable events', () => {
+  it('route exactly the shared Notify Requested pattern to the notify queue, retrying for at most six hours, then parking undeliverable events', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: stack.resolve(stack.eventBus.bus.eventBusName),
@@ -42,7 +42,7 @@ describe('notify rule and queue', () => {
       Targets: [
         Match.objectLike({
           Arn: stack.resolve(stack.notifications.notifyQueue.queue.queueArn),
-          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 6 * 3600 },
           DeadLetterConfig: { Arn: stack.resolve(stack.eventTargetDeadLetterQueue.queue.queueArn) },
         }),
       ],
@@ -143,7 +143,7 @@ describe('notifier permissions', () => {
 
   it('allow writing delivery records to the table', () => {
     const statements = statementsGranting(statementsOf(built, built.stack.notifications.notifier), 'dynamodb:PutItem');
-    expect(statements.map((s) => s.Resource)).toEqual([[built.stack.resolve(built.stack.table.table.tableArn)]]);
+    expect(statements.map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.table.table.tableArn)]);
   });
 
   it('grant no Auto Scaling or SSM action', () => {

@@ -14,7 +14,7 @@ describe('decision table', () => {
   it('is keyed by the string pk, on demand, with point-in-time recovery, SSE and TTL on expiresAt', () => {
     built.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'pk', AttributeType: 'S' }]),
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
@@ -25,10 +25,29 @@ describe('decision table', () => {
   it('is kept when the stack is deleted', () => {
     built.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
+
+  it('has deletion protection on', () => {
+    built.template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+  });
+
+  it('has the keys-only recent index, by recentBucket and createdAt', () => {
+    built.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'recent',
+          KeySchema: [
+            { AttributeName: 'recentBucket', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    });
+  });
 });
 
-describe('alerts rule', () => {
-  it('matches exactly the shared alerts pattern on the alertscale bus', () => {
+describe('notifications rule', () => {
+  it('matches exactly the shared notifications pattern on the alertscale bus', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: stack.resolve(stack.eventBus.bus.eventBusName),
@@ -36,14 +55,20 @@ describe('alerts rule', () => {
     });
   });
 
-  it('delivers to the alert queue, retrying for a day, then parking the event in the target dead-letter queue', () => {
+  it('is the only rule feeding the router: the v1 alerts pattern is gone', () => {
+    const patternsOfRules = Object.values(built.template.findResources('AWS::Events::Rule')).map((rule) => JSON.stringify(rule.Properties.EventPattern));
+    expect(patternsOfRules.filter((pattern) => pattern.includes('Alertmanager Alert'))).toEqual([]);
+    expect(patternsOfRules.filter((pattern) => pattern.includes('Alertmanager Notification'))).toHaveLength(1);
+  });
+
+  it('delivers to the router queue, retrying for at most six hours, then parking the event in the target dead-letter queue', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: patterns.notifications,
       Targets: [
         Match.objectLike({
-          Arn: stack.resolve(stack.alertQueue.queue.queueArn),
-          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          Arn: stack.resolve(stack.routing.queue.queue.queueArn),
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 6 * 3600 },
           DeadLetterConfig: { Arn: stack.resolve(stack.eventTargetDeadLetterQueue.queue.queueArn) },
         }),
       ],
@@ -51,15 +76,15 @@ describe('alerts rule', () => {
   });
 });
 
-describe('alert queue', () => {
+describe('router queue', () => {
   it('is encrypted, hands a message out again only after six router timeouts, and parks it after 5 receives', () => {
     const { template, stack } = built;
-    const timeout = stack.router.timeout!.toSeconds();
+    const timeout = stack.routing.router.timeout!.toSeconds();
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 6 * timeout + 1,
       RedrivePolicy: {
-        deadLetterTargetArn: stack.resolve(stack.alertQueue.deadLetterQueue.queue.queueArn),
+        deadLetterTargetArn: stack.resolve(stack.routing.queue.deadLetterQueue.queue.queueArn),
         maxReceiveCount: 5,
       },
     });
@@ -68,7 +93,7 @@ describe('alert queue', () => {
   it('refuses requests without TLS', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [stack.resolve(stack.alertQueue.queue.queueUrl)],
+      Queues: [stack.resolve(stack.routing.queue.queue.queueUrl)],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -77,17 +102,24 @@ describe('alert queue', () => {
     });
   });
 
-  it('may receive from the alerts rule only', () => {
+  it('keeps a notification at most six hours', () => {
+    built.template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.objectLike({ deadLetterTargetArn: built.stack.resolve(built.stack.routing.queue.deadLetterQueue.queue.queueArn) }),
+      MessageRetentionPeriod: 6 * 3600,
+    });
+  });
+
+  it('may receive from the notifications rule only', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [stack.resolve(stack.alertQueue.queue.queueUrl)],
+      Queues: [stack.resolve(stack.routing.queue.queue.queueUrl)],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
             Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-            Condition: { ArnEquals: { 'aws:SourceArn': stack.resolve(stack.alertsRule.ruleArn) } },
+            Condition: { ArnEquals: { 'aws:SourceArn': stack.resolve(stack.routing.rule.ruleArn) } },
           }),
         ]),
       },
@@ -97,8 +129,8 @@ describe('alert queue', () => {
   it('feeds the router in batches of 10 within 1 s, with partial batch responses', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: stack.resolve(stack.alertQueue.queue.queueArn),
-      FunctionName: stack.resolve(stack.router.functionName),
+      EventSourceArn: stack.resolve(stack.routing.queue.queue.queueArn),
+      FunctionName: stack.resolve(stack.routing.router.functionName),
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -121,27 +153,33 @@ describe('router function', () => {
     });
   });
 
-  it('may read and write the table, and only the table', () => {
-    const statements = statementsOf(built, built.stack.router);
-    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']) {
+  it('may get, batch-get, put and update items of the table, and only the table', () => {
+    const statements = statementsOf(built, built.stack.routing.router);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']) {
       expect(statementsGranting(statements, action).map((s) => s.Resource)).toEqual([
-        [{ 'Fn::GetAtt': [logicalIdOf(built, built.stack.table.table), 'Arn'] }],
+        { 'Fn::GetAtt': [logicalIdOf(built, built.stack.table.table), 'Arn'] },
       ]);
     }
+    expect(actionsOf(statements).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
   });
 
   it('may put events on the alertscale bus only', () => {
-    const statements = statementsGranting(statementsOf(built, built.stack.router), 'events:PutEvents');
+    const statements = statementsGranting(statementsOf(built, built.stack.routing.router), 'events:PutEvents');
     expect(statements.map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.eventBus.bus.eventBusArn)]);
   });
 
   it('may consume its own queue only', () => {
-    const statements = statementsGranting(statementsOf(built, built.stack.router), 'sqs:DeleteMessage');
-    expect(statements.map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.alertQueue.queue.queueArn)]);
+    const statements = statementsGranting(statementsOf(built, built.stack.routing.router), 'sqs:DeleteMessage');
+    expect(statements.map((s) => s.Resource)).toEqual([built.stack.resolve(built.stack.routing.queue.queue.queueArn)]);
   });
 
   it('has no secrets, SNS, SSM or Auto Scaling permission', () => {
-    const actions = actionsOf(statementsOf(built, built.stack.router));
+    const actions = actionsOf(statementsOf(built, built.stack.routing.router));
     expect(actions.filter((a) => /^(secretsmanager|sns|ssm|autoscaling|kms):/.test(a))).toEqual([]);
   });
 });

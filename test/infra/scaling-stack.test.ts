@@ -2,9 +2,27 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env } from '../../lambdas/shared/env';
 import { DetailType, patterns } from '../../lambdas/shared/events';
-import { buildStack, exampleConfigDocument, statementsGranting, statementsOf, type BuiltStack, removeAssemblies } from './support';
+import { actionsOf, buildStack, exampleConfigDocument, statementsGranting, statementsOf, type BuiltStack, removeAssemblies } from './support';
 
 const NODE_GROUPS = ['gpu-a100', 'gpu-h100', 'gpu-l4'];
+
+/** The ARN of an Auto Scaling group by name, as the template writes it. */
+function asgArnPattern(asgName: string) {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':autoscaling:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:autoScalingGroup:*:autoScalingGroupName/${asgName}`,
+      ],
+    ],
+  };
+}
 
 let built: BuiltStack;
 beforeAll(() => {
@@ -21,14 +39,14 @@ function scaleRules(b: BuiltStack) {
 }
 
 describe('scale queue', () => {
-  it('is a FIFO queue with content-based deduplication and a FIFO dead-letter queue after 5 receives', () => {
+  it('is a FIFO queue with content-based deduplication and a FIFO dead-letter queue after 3 receives of 2 scaler timeouts each', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       ContentBasedDeduplication: true,
       SqsManagedSseEnabled: true,
-      VisibilityTimeout: 6 * stack.scaling.scaler.timeout!.toSeconds(),
-      RedrivePolicy: { deadLetterTargetArn: stack.resolve(stack.scaling.scaleQueue.deadLetterQueue.queue.queueArn), maxReceiveCount: 5 },
+      VisibilityTimeout: 2 * stack.scaling.scaler.timeout!.toSeconds(),
+      RedrivePolicy: { deadLetterTargetArn: stack.resolve(stack.scaling.scaleQueue.deadLetterQueue.queue.queueArn), maxReceiveCount: 3 },
     });
     const dlq = template.findResources('AWS::SQS::Queue', {
       Properties: { FifoQueue: true, RedrivePolicy: Match.absent() },
@@ -62,7 +80,7 @@ describe('scale rules', () => {
         Match.objectLike({
           Arn: stack.resolve(stack.scaling.scaleQueue.queue.queueArn),
           SqsParameters: { MessageGroupId: nodeGroup },
-          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 600 },
           DeadLetterConfig: { Arn: stack.resolve(stack.eventTargetDeadLetterQueue.queue.queueArn) },
         }),
       ],
@@ -96,14 +114,14 @@ describe('scaler permissions', () => {
     expect(statements[0]!.Condition).toBeUndefined();
   });
 
-  it('allow SetDesiredCapacity only on groups tagged alertscale:managed=true', () => {
+  it('allow SetDesiredCapacity only on the configured groups by name, and only while tagged alertscale:managed=true', () => {
     const statements = statementsGranting(statementsOf(built, built.stack.scaling.scaler), 'autoscaling:SetDesiredCapacity');
     expect(statements).toEqual([
       {
-        Sid: 'ScaleManagedNodeGroups',
+        Sid: 'ChangeConfiguredNodeGroups',
         Effect: 'Allow',
         Action: 'autoscaling:SetDesiredCapacity',
-        Resource: '*',
+        Resource: ['gpu-a100-nodes', 'gpu-h100-nodes', 'gpu-l4-nodes'].map(asgArnPattern),
         Condition: { StringEquals: { 'autoscaling:ResourceTag/alertscale:managed': 'true' } },
       },
     ]);
@@ -122,6 +140,7 @@ describe('scaler permissions', () => {
     const { template, stack } = built;
     const statements = statementsGranting(statementsOf(built, stack.scaling.scaler), 'ssm:GetParameter');
     expect(statements.map((s) => s.Resource)).toEqual([stack.resolve(stack.pauseParameter.parameterArn)]);
+    expect(actionsOf(statementsOf(built, stack.scaling.scaler)).filter((a) => a.startsWith('ssm:'))).toEqual(['ssm:GetParameter']);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Environment: {
@@ -144,6 +163,11 @@ describe('kill switch', () => {
   it('is the SSM parameter /alertscale/paused, off at deploy', () => {
     built.template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/alertscale/paused', Type: 'String', Value: 'off' });
   });
+
+  it('is named with the prefix in front of the stack name when one is given', () => {
+    const prefixed = buildStack({ stackProps: { namePrefix: 'team-gpu' } });
+    prefixed.template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/team-gpu-alertscale/paused' });
+  });
 });
 
 describe('capacity fallback', () => {
@@ -163,7 +187,7 @@ describe('capacity fallback', () => {
       Targets: [
         Match.objectLike({
           Arn: stack.resolve(launchUnsuccessful.functionArn),
-          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 300 },
           DeadLetterConfig: { Arn: stack.resolve(launchUnsuccessfulDeadLetterQueue.queue.queueArn) },
         }),
       ],

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../lambdas/shared/config/load';
+import type { Config } from '../../lambdas/shared/config/schema';
 import { AlertscaleStack, type AlertscaleStackProps } from '../../lib/alertscale-stack';
 import { PROJECT_ROOT } from '../../lib/alertscale-function';
 
@@ -29,6 +30,10 @@ export interface BuildOptions {
    */
   readonly bundle?: boolean;
   readonly stackProps?: Partial<AlertscaleStackProps>;
+  /** The stack's id (and name). @default 'Alertscale' */
+  readonly stackName?: string;
+  /** CDK context for the app, besides the bundling switch. @default - none */
+  readonly context?: Record<string, unknown>;
 }
 
 const assemblies: string[] = [];
@@ -50,10 +55,33 @@ export function buildStack(options: BuildOptions = {}): BuiltStack {
     builtinCloudFormationValidation: options.bundle ?? false,
     outdir,
     // With bundling, record each asset's directory on its resource (as the CDK CLI asks for).
-    context: options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] },
+    context: {
+      ...(options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] }),
+      ...options.context,
+    },
   });
-  const stack = new AlertscaleStack(app, 'Alertscale', { config, ...options.stackProps });
+  const stack = new AlertscaleStack(app, options.stackName ?? 'Alertscale', { config, ...options.stackProps });
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The validated configuration of a document (the shipped example by default). */
+export function configOf(document: unknown = exampleConfigDocument()): Config {
+  return parseConfig(document).config;
+}
+
+/** A bare `new Stack()` in an app that skips bundling, for a construct tested alone. */
+export function bareStack(): Stack {
+  const outdir = mkdtempSync(join(tmpdir(), 'alertscale-cdk-'));
+  assemblies.push(outdir);
+  return new Stack(new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } }), 'Test');
+}
+
+/** Every statement of every IAM policy attached to `role` in `template` (for constructs on a bare stack). */
+export function roleStatements(stack: Stack, template: Template, role: { node: { defaultChild?: unknown } }): TemplateStatement[] {
+  const roleId = stack.getLogicalId(role.node.defaultChild as Parameters<Stack['getLogicalId']>[0]);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as TemplateStatement[]);
 }
 
 /** The logical id of a construct's CloudFormation resource (its default child, or itself). */

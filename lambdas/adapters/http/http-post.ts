@@ -3,8 +3,9 @@ import { fullJitter } from '../../shared/backoff';
 
 /**
  * How a notifier retries a transient failure. Tests shrink the delays; the
- * stack sizes the Lambda timeout (and so the queue's visibility timeout) from
- * the worst case: `attempts × timeout + (attempts − 1) × maxRetryAfterMs`.
+ * stack sizes the notifier Lambda's timeout (and so its queue's visibility
+ * timeout) from {@link worstCaseSendMs} of the longest channel `timeout` in
+ * the configuration, plus a margin.
  */
 export interface RetrySettings {
   /** Attempts per delivery, the first included. */
@@ -23,6 +24,18 @@ export const DEFAULT_RETRY: RetrySettings = {
   maxDelayMs: 5_000,
   maxRetryAfterMs: 20_000,
 };
+
+/**
+ * The longest one delivery can take with these settings when every attempt
+ * runs into its timeout and every wait is the longest allowed:
+ * `attempts × timeoutMs + (attempts − 1) × max(maxRetryAfterMs, maxDelayMs)`.
+ * With the defaults and a 10 s timeout, 4 × 10 s + 3 × 20 s = 100 s. Pure, so
+ * the stack can size the notifier from it at synth time.
+ */
+export function worstCaseSendMs(retry: RetrySettings, timeoutMs: number): number {
+  const longestWait = Math.max(retry.maxRetryAfterMs, retry.maxDelayMs);
+  return retry.attempts * timeoutMs + Math.max(0, retry.attempts - 1) * longestWait;
+}
 
 /** The outcome of delivering one request, after any retries. */
 export type HttpPostResult =
