@@ -9,8 +9,9 @@ import { RECENT_DECISIONS_INDEX } from '../lambdas/adapters/dynamodb/table';
  *
  * - router: dedupe reads (GetItem, BatchGetItem), the decision record
  *   (PutItem, UpdateItem).
- * - scaler and launch-failure (one bundle): node group state and decision
- *   outcomes (GetItem, PutItem, UpdateItem).
+ * - scaler and launch-failure (one bundle): node group state, the fleet
+ *   budget's ledger and decision outcomes (GetItem, PutItem, UpdateItem), and
+ *   the decisions a request serves, read in batches (BatchGetItem).
  * - notifier: send records and decision outcomes (GetItem, PutItem, UpdateItem).
  * - api: one decision (GetItem), newest decisions through the keys-only
  *   `recent` index (Query) and then their items (BatchGetItem).
@@ -20,8 +21,8 @@ import { RECENT_DECISIONS_INDEX } from '../lambdas/adapters/dynamodb/table';
  */
 export const TABLE_ACCESS = {
   router: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
-  scaler: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
-  launchFailure: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  scaler: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  launchFailure: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   notifier: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   api: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], recentDecisionsIndex: true },
   drain: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },

@@ -6,7 +6,8 @@ import type { Log } from '../shared/log';
 import type { Metrics } from '../shared/metrics';
 import type { EventBus, PublishOptions } from '../shared/publish';
 import type { NodeGroupLock } from './node-group-lock';
-import type { DecisionLookup, NodeGroups, NodeGroupStateStore, PauseSwitch } from './ports';
+import { indexTimeIntervals, type TimeInterval } from '../shared/time/intervals';
+import type { DecisionLookup, FleetLedger, NodeGroups, NodeGroupStateStore, PauseSwitch } from './ports';
 import type { ScalingReporter } from './reporting';
 
 /** Collaborators of the scaler; AWS and local mode wire different adapters. */
@@ -17,6 +18,8 @@ export interface ScalerDeps {
   readonly decisions: ActionRecorder & DecisionLookup;
   readonly bus: EventBus;
   readonly pause: PauseSwitch;
+  /** The fleet budget's ledger; needed only when `settings.budget` is set. @default - none */
+  readonly fleet?: FleetLedger;
   readonly log: Log;
   /** @default - the system clock */
   readonly clock?: Clock;
@@ -49,7 +52,10 @@ export interface ScalerDeps {
 export interface ScalerContext extends ScalingReporter {
   readonly nodeGroups: NodeGroups;
   readonly pause: PauseSwitch;
+  readonly fleet: FleetLedger | undefined;
   readonly clock: Clock;
+  /** The configuration's time intervals by name, for schedules. */
+  readonly intervals: ReadonlyMap<string, readonly TimeInterval[]>;
   readonly lock: NodeGroupLock;
   readonly leaseMs: number;
   readonly launchWindowMs: number;
@@ -61,6 +67,7 @@ export interface ScalerContext extends ScalingReporter {
 
 /** The context for `deps`, defaults applied. */
 export function scalerContext(deps: ScalerDeps): ScalerContext {
+  if (deps.config.settings.budget && !deps.fleet) throw new Error('settings.budget is set, but the scaler was given no fleet ledger to count the fleet with');
   const wait = deps.sleep ?? sleep;
   const random = deps.random ?? Math.random;
   const groups = deps.config.node_groups;
@@ -73,7 +80,9 @@ export function scalerContext(deps: ScalerDeps): ScalerContext {
     metrics: deps.metrics,
     nodeGroups: deps.nodeGroups,
     pause: deps.pause,
+    fleet: deps.fleet,
     clock: deps.clock ?? systemClock,
+    intervals: indexTimeIntervals(deps.config.time_intervals),
     lock: { store: deps.state, attempts: deps.stateAttempts ?? 10, backoff: (attempt) => wait(fullJitter(attempt + 1, 5, 100, random)) },
     leaseMs: deps.inFlightLeaseMs ?? 60_000,
     launchWindowMs: deps.launchFailureWindowMs ?? 30 * 60_000,

@@ -4,6 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AutoScalingNodeGroups } from '../adapters/autoscaling/auto-scaling-node-groups';
 import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
+import { DynamoFleetLedger } from '../adapters/dynamodb/fleet-ledger';
 import { DynamoNodeGroupStateStore } from '../adapters/dynamodb/node-group-state-store';
 import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
 import { eventBridgeTarget } from '../adapters/eventbridge/target';
@@ -27,6 +28,7 @@ const scaler = createScaler({
   config,
   nodeGroups: new AutoScalingNodeGroups(autoScaling, { log }),
   state: new DynamoNodeGroupStateStore(dynamodb, env.TABLE_NAME),
+  fleet: new DynamoFleetLedger(dynamodb, env.TABLE_NAME),
   decisions: new DynamoDecisionStore(dynamodb, env.TABLE_NAME),
   bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
   pause: new SsmPauseSwitch(new SSMClient({}), env.PAUSE_PARAMETER_NAME, { log }),

@@ -1,10 +1,11 @@
+import { DynamoFleetLedger } from '../adapters/dynamodb/fleet-ledger';
 import { DynamoNodeGroupStateStore } from '../adapters/dynamodb/node-group-state-store';
 import { LocalPauseSwitch } from '../local/emulators/local-pause-switch';
 import { SimulatedNodeGroups } from '../local/emulators/simulated-node-groups';
 import type { LocalStageWiring } from '../local/stage-wiring';
 import { systemClock } from '../shared/clock';
 import { scalerConsumer } from './consumer';
-import type { NodeGroupStateStore } from './ports';
+import type { FleetLedger, NodeGroupStateStore } from './ports';
 import { createScaler, type Scaler } from './scaler';
 
 /** What local mode needs to run the scaler in process. */
@@ -23,6 +24,7 @@ export interface LocalScaler {
   /** `set(true)` pauses scaling (what the CLI/HTTP kill switch flips). */
   readonly pause: LocalPauseSwitch;
   readonly state: NodeGroupStateStore;
+  readonly fleet: FleetLedger;
 }
 
 /**
@@ -35,8 +37,9 @@ export function localScaler(options: LocalScalerOptions): LocalScaler {
   const nodeGroups = new SimulatedNodeGroups(options.config.node_groups, clock);
   const pause = new LocalPauseSwitch(options.paused ?? false);
   const state = new DynamoNodeGroupStateStore(options.dynamodb, options.tableName);
-  const scaler = createScaler({ config: options.config, nodeGroups, state, decisions: options.decisions, bus: options.bus, pause, log: options.log, clock, metrics: options.metrics });
-  return { scaler, consumer: scalerConsumer(scaler, { log: options.log, onFailure: options.onFailure }), nodeGroups, pause, state };
+  const fleet = new DynamoFleetLedger(options.dynamodb, options.tableName);
+  const scaler = createScaler({ config: options.config, nodeGroups, state, fleet, decisions: options.decisions, bus: options.bus, pause, log: options.log, clock, metrics: options.metrics });
+  return { scaler, consumer: scalerConsumer(scaler, { log: options.log, onFailure: options.onFailure }), nodeGroups, pause, state, fleet };
 }
 
 export { nodeGroupsView, type LastScalingActionView, type NodeGroupView } from './node-groups-view';

@@ -6,7 +6,8 @@ import { escalationDue, escalationSettings, toEscalate, type EscalationSettings,
 import { forwardFrom } from './fallback';
 import { commit, WAIT, withNodeGroupState, type LockStep } from './node-group-lock';
 import { decideScaling, type ScalingDecision } from './policy';
-import { CapacityUnavailableError, NodeGroupNotFoundError, NodeGroupValidationError, type AsgDescription } from './ports';
+import { guardrailsNow } from './guardrails';
+import { CapacityUnavailableError, NodeGroupNotFoundError, NodeGroupValidationError, type AsgDescription, type FleetNodes } from './ports';
 import { emit, PLAIN_REFUSALS, type Audience } from './reporting';
 import { atMaxSinceAfter, MEMBERS_KEPT, nextState, type AppliedAction, type InFlight, type NodeGroupState, type StateChange } from './state';
 
@@ -124,9 +125,11 @@ async function decideRequest(ctx: ScalerContext, base: Omit<Subject, 'members'>,
   } catch (error) {
     return describeFailed(ctx, subject, state, error as Error, now);
   }
+  const ledger = ctx.config.settings.budget ? await fleetLedgerWith(ctx, group, asg) : undefined;
+  const rails = guardrailsNow(ctx.config, group, ctx.intervals, new Date(now), ledger);
   const decision = decideScaling({
     request: { change: request.change, set: request.set, cooldownSeconds: request.cooldownSeconds, dryRun: request.dryRun, fallback: request.fallbackFrom !== undefined },
-    guardrails: { min: group.min, max: group.max, rateLimits: group.rate_limits },
+    guardrails: { min: rails.min, max: rails.max, minSource: rails.minSource, maxSource: rails.maxSource, rateLimits: group.rate_limits },
     asg,
     history: state,
     now,
@@ -134,11 +137,27 @@ async function decideRequest(ctx: ScalerContext, base: Omit<Subject, 'members'>,
     dryRun: ctx.config.settings.dry_run,
   });
   if (decision.act) {
+    // The fleet's room is taken before the group is claimed: another group acting at the same moment reads it.
+    if (ledger && !(await ctx.fleet!.put({ version: ledger.version + 1, groups: { ...ledger.groups, [group.name]: decision.to } }, ledger.version))) return WAIT;
     const claim = claimFor(request, decision, now);
     const claimed: NodeGroupState = { ...state, version: state.version + 1, inFlight: claim };
     return commit(claimed, () => act(ctx, subject, claimed, claim));
   }
   return refusalStep(ctx, subject, state, decision, now);
+}
+
+/**
+ * The fleet ledger with every group counted: this group at its actual desired
+ * capacity, any group the ledger has never seen at its own (read once; the
+ * write that follows an action keeps it).
+ */
+async function fleetLedgerWith(ctx: ScalerContext, group: NodeGroupConfig, asg: AsgDescription): Promise<FleetNodes> {
+  const ledger = await ctx.fleet!.get();
+  const groups: Record<string, number> = { ...ledger.groups, [group.name]: asg.desired };
+  for (const other of ctx.config.node_groups) {
+    if (groups[other.name] === undefined) groups[other.name] = (await ctx.nodeGroups.describe(other.asg_name)).desired;
+  }
+  return { version: ledger.version, groups };
 }
 
 /**

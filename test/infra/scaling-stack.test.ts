@@ -89,7 +89,7 @@ describe('scale rules', () => {
 
   it('follow the configuration: a node group added there gets its rule', () => {
     const document = exampleConfigDocument();
-    (document.node_groups as unknown[]).push({ name: 'gpu-b200', asg_name: 'gpu-b200-nodes', min: 0, max: 4 });
+    (document.node_groups as unknown[]).push({ name: 'gpu-b200', asg_name: 'gpu-b200-nodes', min: 0, max: 4, hourly_cost: 1 });
     const withB200 = buildStack({ document });
     expect(scaleRules(withB200)).toHaveLength(NODE_GROUPS.length + 1);
     withB200.template.hasResourceProperties('AWS::Events::Rule', {
@@ -100,7 +100,7 @@ describe('scale rules', () => {
 
   it('refuse a node group name that cannot be a message group id, naming it', () => {
     const document = exampleConfigDocument();
-    (document.node_groups as unknown[]).push({ name: 'gpu b200', asg_name: 'gpu-b200-nodes', min: 0, max: 4 });
+    (document.node_groups as unknown[]).push({ name: 'gpu b200', asg_name: 'gpu-b200-nodes', min: 0, max: 4, hourly_cost: 1 });
     expect(() => buildStack({ document })).toThrow(
       'node group name "gpu b200" cannot be a FIFO message group id: use 1-128 printable ASCII characters without spaces',
     );

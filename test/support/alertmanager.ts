@@ -28,6 +28,8 @@ export interface AlertmanagerOptions {
   readonly groupInterval?: string;
   /** @default 1h */
   readonly repeatInterval?: string;
+  /** A whole alertmanager.yml of the test's own, instead of the one-receiver default. */
+  readonly config?: string;
 }
 
 export interface RunningAlertmanager {
@@ -49,7 +51,7 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   const configFile = join(dir, 'alertmanager.yml');
   writeFileSync(
     configFile,
-    [
+    options.config ?? [
       'route:',
       '  receiver: alertscale',
       '  group_by: [alertname, nodegroup]',

@@ -7,6 +7,7 @@
 export const SUITE_SECRETS: readonly string[] = [
   // webhook tokens
   'pause-cli-token',
+  'e2e-intervals-token',
   'test-token-7f3a9c',
   'dedupe-test-token',
   'http-test-token',

@@ -24,6 +24,7 @@ export const itemKey = {
   decision: (decisionId: string) => `decision#${decisionId}`,
   nodeGroup: (nodeGroup: string) => `nodegroup#${nodeGroup}`,
   sent: (decisionId: string, actionId: string) => `sent#${decisionId}#${actionId}`,
+  fleetLedger: () => 'fleet#ledger',
 } as const;
 
 /** The `Key` of an item. */

@@ -84,7 +84,7 @@ describe('NodeGroupScaling, alone on a stack', () => {
 
   it('refuses a node group name that cannot be a message group id, naming it', () => {
     const document = exampleConfigDocument();
-    (document.node_groups as unknown[]).push({ name: 'gpu b200', asg_name: 'gpu-b200-nodes', min: 0, max: 4 });
+    (document.node_groups as unknown[]).push({ name: 'gpu b200', asg_name: 'gpu-b200-nodes', min: 0, max: 4, hourly_cost: 1 });
     expect(() => scalingAlone(document)).toThrow(
       'node group name "gpu b200" cannot be a FIFO message group id: use 1-128 printable ASCII characters without spaces',
     );
