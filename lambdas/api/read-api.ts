@@ -3,7 +3,7 @@ import type { IngestResponse } from '../ingest/ingest';
 import type { DecisionRecord } from '../shared/decisions';
 import type { Log } from '../shared/log';
 
-/** The most decisions one `GET /api/decisions` returns (DESIGN.md). */
+/** The most decisions one `GET /api/decisions` returns: one page stays a few MB, well inside a Lambda response. */
 export const MAX_DECISIONS_LIMIT = 10_000;
 export const DEFAULT_DECISIONS_LIMIT = 100;
 
@@ -16,7 +16,7 @@ export interface ReadApiRequest {
 }
 
 export interface ReadApiDeps {
-  /** The webhook token: the reads sit behind the same one. Without one, every read is refused. */
+  /** The API token (on AWS not Alertmanager's webhook token, which can only post). Without one, every read is refused. */
   readonly token: () => Promise<string | undefined>;
   readonly listDecisions: (limit: number) => Promise<readonly DecisionRecord[]>;
   /** Each configured node group with its size and last scaling action. */
@@ -31,8 +31,8 @@ const json = (statusCode: number, body: unknown): IngestResponse => ({
 });
 
 /**
- * The two reads of DESIGN.md, `GET /api/decisions?limit=N` (newest first) and
- * `GET /api/node-groups`, behind the webhook token. One implementation for
+ * The two reads, `GET /api/decisions?limit=N` (newest first) and
+ * `GET /api/node-groups`, behind the API token. One implementation for
  * local mode's HTTP server and the AWS `api` function; answers `undefined` for
  * any other path so the caller can serve it or answer 404.
  */

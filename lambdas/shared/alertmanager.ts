@@ -107,7 +107,7 @@ export function alertFingerprint(alert: Pick<WebhookAlert, 'labels' | 'fingerpri
 }
 
 /**
- * The identity of one alert occurrence, as DESIGN.md fixes it: fingerprint,
+ * The identity of one alert occurrence: fingerprint,
  * `startsAt` and status. Every re-send of a group, every HA replica and every
  * retry of the same occurrence gives the same key; the resolve of an occurrence
  * gets its own. Hashed so it is short and safe as a DynamoDB key, a PagerDuty

@@ -127,7 +127,7 @@ export interface QueueJournalOptions {
 
 /**
  * An append-only journal that makes one local queue survive a crash of the
- * process (DESIGN.md, "Nothing is lost").
+ * process: nothing acknowledged is lost.
  *
  * Durability: every record is written with a synchronous `write(2)` on a
  * descriptor opened `O_APPEND`, before the call returns — so once `send`
