@@ -1,6 +1,7 @@
 import { authenticateWithToken } from '../ingest/auth';
 import type { IngestResponse } from '../ingest/ingest';
 import type { DecisionRecord } from '../shared/decisions';
+import { decisionView } from '../shared/decision-view';
 import type { Log } from '../shared/log';
 
 /** The most decisions one `GET /api/decisions` returns: one page stays a few MB, well inside a Lambda response. */
@@ -49,7 +50,7 @@ export function createReadApi(deps: ReadApiDeps) {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DECISIONS_LIMIT) {
         return json(400, { error: `limit must be an integer from 1 to ${MAX_DECISIONS_LIMIT}` });
       }
-      return json(200, await deps.listDecisions(limit));
+      return json(200, (await deps.listDecisions(limit)).map(decisionView));
     } catch (error) {
       deps.log.error('read failed', { route, error: (error as Error).message });
       return json(500, { error: 'internal error' });

@@ -163,7 +163,9 @@ export function createRouter(deps: RouterDeps): Router {
       metrics.count(METRIC.AlertDeliveries, counts.duplicate + counts.redelivered, { outcome: 'duplicate' });
       metrics.count(METRIC.AlertDeliveries, counts.stepped, { outcome: 'stepped' });
       metrics.count(METRIC.Decisions, counts.new + counts.stepped);
-      deps.log.info('routed batch', { notifications: notifications.length, deliveries: deliveries.length, ...counts, failedRecords: failed.size });
+      // Names, not alerts: one line per batch stays small in a storm and still says what it was about.
+      const alertnames = [...new Set(contributions.map((c) => c.delivery.alert.labels.alertname))].slice(0, 10);
+      deps.log.info('routed batch', { notifications: notifications.length, deliveries: deliveries.length, ...counts, alertnames, failedRecords: failed.size });
       return { errors: failed, counts };
     },
   };

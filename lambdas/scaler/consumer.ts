@@ -22,7 +22,8 @@ export function scalerConsumer(
     handle: async (event) => {
       if (event.detailType === LAUNCH_UNSUCCESSFUL) return scaler.handleLaunchUnsuccessful(event.detail);
       const result = await scaler.handleScaleRequested(event.detail);
-      options.log.info('scale request handled', { actionId: event.detail.actionId, nodeGroup: event.detail.nodeGroup, decisions: event.detail.decisionIds.length, ...result });
+      const alertnames = [...new Set(event.detail.alerts.map((member) => member.alert.labels.alertname))];
+      options.log.info(`scale request handled: ${event.detail.nodeGroup} ${result.outcome}`, { actionId: event.detail.actionId, nodeGroup: event.detail.nodeGroup, alertnames, decisions: event.detail.decisionIds.length, ...result });
     },
     log: options.log,
     onFailure: options.onFailure,

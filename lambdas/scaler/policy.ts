@@ -153,12 +153,23 @@ function describeWindow(ms: number): string {
 /**
  * Decides what one scale request does to one node group. The checks run in a
  * fixed order, and the first that applies gives the outcome:
- * paused → capacity backoff (scale-ups only) → bounds that cannot be met →
+ * capacity backoff (scale-ups only) → bounds that cannot be met →
  * already at target → cooldown (per direction) → rate limits → dry-run →
  * scaled (or clamped, when a bound cut the step short).
- * Only `scaled` and `clamped` act; every other outcome leaves `to === from`.
+ * Only `scaled` and `clamped` act. `paused` and `dry-run` leave the group as
+ * it is but record in `to` what it would have become, so an operator reading
+ * the decision sees what the kill switch or the dry run held back; every other
+ * outcome leaves `to === from`.
  */
 export function decideScaling(input: ScalingInput): ScalingDecision {
+  if (!input.paused) return decideUnpaused(input);
+  const wouldBe = decideUnpaused(input);
+  if (wouldBe.act) return { ...wouldBe, outcome: 'paused', act: false, reason: `kill switch is on: scaling is paused; would have ${wouldBe.reason}` };
+  if (wouldBe.outcome === 'dry-run') return { ...wouldBe, outcome: 'paused', reason: `kill switch is on: scaling is paused; ${wouldBe.reason}` };
+  return { ...wouldBe, outcome: 'paused', act: false, to: wouldBe.from, reason: `kill switch is on: scaling is paused (and would not have scaled: ${wouldBe.reason})` };
+}
+
+function decideUnpaused(input: ScalingInput): ScalingDecision {
   const { request, guardrails, asg, history, now } = input;
   const from = asg.desired;
   const bounds = effectiveBounds(guardrails, asg);
@@ -175,7 +186,6 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
     reason,
   });
 
-  if (input.paused) return stay('paused', 'kill switch is on: scaling is paused');
   if (direction === 'up' && history.backoffUntil !== undefined && now < history.backoffUntil) {
     return stay('backed-off', `backed off after a capacity failure until ${iso(history.backoffUntil)}`);
   }
@@ -206,7 +216,7 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
     target !== requested ? `, clamped from ${requested} to the ${target > requested ? 'lower' : 'upper'} bound ${target} (${target > requested ? bounds.lowerSource : bounds.upperSource})` : '';
   if (input.dryRun || request.dryRun) {
     const why = input.dryRun ? 'settings.dry_run' : "the receiver's dry_run";
-    return stay('dry-run', `dry run (${why}): would scale ${step}${clampNote}`);
+    return { ...stay('dry-run', `dry run (${why}): would scale ${step}${clampNote}`), to: target };
   }
   return {
     outcome: target !== requested ? 'clamped' : 'scaled',

@@ -40,7 +40,7 @@ const get = (path: string, query = '', authorization = `Bearer ${TOKEN}`) => ({
   headers: { authorization },
 });
 
-describe('the read API behind the webhook token', () => {
+describe('the read API behind the API token', () => {
   it('serves decisions with the default limit of 100', async () => {
     const { read, asked } = api();
     const response = await read(get('/api/decisions'));

@@ -198,15 +198,21 @@ describe('decideScaling: rate limits', () => {
 });
 
 describe('decideScaling: pause, dry-run, backoff', () => {
-  it('changes nothing while paused, and says so', () => {
+  it('changes nothing while paused, and records what it would have done', () => {
     const decision = decideScaling(input({ paused: true }));
+    expect(decision).toMatchObject({ outcome: 'paused', act: false, from: 4, to: 6 });
+    expect(decision.reason).toBe('kill switch is on: scaling is paused; would have scaled 4 → 6 (+2)');
+  });
+
+  it('while paused, says when it would not have scaled anyway, and why', () => {
+    const decision = decideScaling(input({ paused: true, lastUp: NOW - 60_000 }));
     expect(decision).toMatchObject({ outcome: 'paused', act: false, from: 4, to: 4 });
-    expect(decision.reason).toContain('kill switch');
+    expect(decision.reason).toMatch(/^kill switch is on: scaling is paused \(and would not have scaled: in scale-up cooldown until /);
   });
 
   it('records what it would do under settings.dry_run without acting', () => {
     const decision = decideScaling(input({ globalDryRun: true }));
-    expect(decision).toMatchObject({ outcome: 'dry-run', act: false, to: 4 });
+    expect(decision).toMatchObject({ outcome: 'dry-run', act: false, from: 4, to: 6 });
     expect(decision.reason).toContain('would scale 4 → 6');
   });
 

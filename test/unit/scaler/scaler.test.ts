@@ -103,14 +103,14 @@ describe('scaler: acting', () => {
 });
 
 describe('scaler: kill switch and dry-run', () => {
-  it('changes nothing while paused and records that the kill switch was on', async () => {
+  it('changes nothing while paused and records that the kill switch was on, and what it would have done', async () => {
     const { scaler, nodeGroups, decisions, scalingActions } = setup({ paused: true });
     const request = scaleRequest('gpu-a100');
 
     await scaler.handleScaleRequested(request);
 
     expect(nodeGroups.setCalls).toEqual([]);
-    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'paused', from: 2, to: 2, detail: expect.stringContaining('kill switch') });
+    expect(decisions.action(...idsOf(request))).toMatchObject({ outcome: 'paused', from: 2, to: 4, detail: expect.stringContaining('kill switch') });
     expect(scalingActions()[0]).toMatchObject({ outcome: 'paused' });
   });
 
