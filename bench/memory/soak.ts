@@ -56,7 +56,7 @@ const result = {
   notificationsSent: sent,
   non2xx,
   deadLetters: mode.pipeline.deadLetters().length,
-  decisions: mode.probe.counts.deliveries.new,
+  decisions: mode.probe.snapshot().deliveries.new,
   backlogAtEnd,
   afterWarmup,
   atEnd,
