@@ -9,23 +9,37 @@ import { PipelineProbe } from './probe';
 
 export const BENCH_TOKEN = 'bench-token-9f3c1a7e5b2d4c6e8a0b';
 
-export interface BenchLocalMode {
+export interface LocalModeOptions {
+  readonly pagerdutyUrl: string;
+  readonly dataDir?: string;
+  readonly maxSockets?: number;
+}
+
+/** Local mode as `npm start` runs it (pipeline + HTTP server), with logs counted but not printed. */
+export interface PlainLocalMode {
   readonly pipeline: LocalPipeline;
   readonly server: LocalServer;
-  readonly probe: PipelineProbe;
   readonly logs: LogMeter;
   /** Posts one notification as both Alertmanager replicas would (at once); resolves with both statuses. */
   sendFromBothReplicas(notification: Notification): Promise<[number, number]>;
   stop(): Promise<void>;
 }
 
-/** Local mode as `npm start` runs it (pipeline + HTTP server), instrumented, with logs counted but not printed. */
-export async function startBenchLocalMode(options: { pagerdutyUrl: string; dataDir?: string; maxSockets?: number }): Promise<BenchLocalMode> {
+/** Local mode with the bench's probe on it: every call, event, batch and decision counted. */
+export interface BenchLocalMode extends PlainLocalMode {
+  readonly probe: PipelineProbe;
+}
+
+/**
+ * Local mode without the probe, for the memory soak: the probe keeps a shadow
+ * of every DynamoDB item and the time of every decision, which would grow
+ * with the run and be counted as local mode's own.
+ */
+export async function startPlainLocalMode(options: LocalModeOptions): Promise<PlainLocalMode> {
   const config = benchConfig({ pagerdutyUrl: options.pagerdutyUrl, routingKey: 'inline' });
   const logs = new LogMeter();
   const pipeline = await startLocalPipeline({ config, token: BENCH_TOKEN, log: (component) => logs.forComponent(component), ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   const server = await startLocalServer({ pipeline, token: BENCH_TOKEN, log: logs.forComponent('http'), port: 0, routes: controlRoutes(pipeline) });
-  const probe = new PipelineProbe(pipeline, logs);
   // Two agents: the two replicas are two Alertmanager processes with their own connections.
   const replicas = [keepAliveAgent(options.maxSockets ?? 64), keepAliveAgent(options.maxSockets ?? 64)];
   const url = `${server.url}/alertmanager`;
@@ -33,7 +47,6 @@ export async function startBenchLocalMode(options: { pagerdutyUrl: string; dataD
   return {
     pipeline,
     server,
-    probe,
     logs,
     sendFromBothReplicas: async (notification) => {
       const [a, b] = await Promise.all(replicas.map((agent) => post(url, notification.body, headers, agent)));
@@ -45,4 +58,10 @@ export async function startBenchLocalMode(options: { pagerdutyUrl: string; dataD
       await pipeline.stop();
     },
   };
+}
+
+/** Local mode as `npm start` runs it, instrumented by the bench's probe. */
+export async function startBenchLocalMode(options: LocalModeOptions): Promise<BenchLocalMode> {
+  const mode = await startPlainLocalMode(options);
+  return { ...mode, probe: new PipelineProbe(mode.pipeline, mode.logs) };
 }
