@@ -6,7 +6,7 @@
  *   BENCH_QUICK=1           a short run (CI's smoke check; figures not for BENCHMARKS.md)
  *   BENCH_SOAK_SECONDS=60   length of the memory soak (default 60, quick 5)
  *   BENCH_STORM_ALERTS      alerts in the storm (default 10000, quick 1000)
- *   BENCH_COLD_RUNS         fresh processes per bundle (default 11, quick 2)
+ *   BENCH_COLD_RUNS         fresh processes per bundle (default 21, quick 2)
  *   BENCH_ONLY=e2e,cold,storm,memory,replay   run only some figures
  *   BENCH_COLD_PROFILE=dir  also write a CPU profile of every cold start (see bench/cold-start/profile-summary.mjs)
  */
@@ -32,7 +32,7 @@ const only = new Set((process.env.BENCH_ONLY ?? 'cold,e2e,storm,memory,replay').
 const settings = {
   quick,
   e2e: { notifications: quick ? 50 : 500, concurrency: 8, openLoopMs: quick ? 3_000 : 20_000, resendOpenLoopMs: quick ? 2_000 : 10_000 },
-  coldRuns: Number(process.env.BENCH_COLD_RUNS ?? (quick ? 2 : 11)),
+  coldRuns: Number(process.env.BENCH_COLD_RUNS ?? (quick ? 2 : 21)),
   stormAlerts: Number(process.env.BENCH_STORM_ALERTS ?? (quick ? 1_000 : 10_000)),
   memory: { warmupMs: quick ? 2_000 : 10_000, durationMs: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 5 : 60)) * 1000, notificationsPerSecond: 5 },
 };

@@ -40,7 +40,10 @@ export interface ColdStartRow {
   /** Medians, ms: from the process's start (Node's own boot included) to the first answer. */
   readonly processMs: number;
   readonly sdkOnlyProcessMs: number;
+  /** Median load + first call over the twin's: the figure. */
   readonly ratio: number;
+  /** The median of each run's own ratio (handler and twin run back to back), which load drifting between runs cannot skew. */
+  readonly pairedRatio: number;
   readonly processRatio: number;
   /** Medians, ms: the import alone, and the first invocation alone, for the handler and its twin. */
   readonly loadMs: number;
@@ -124,14 +127,14 @@ async function freshTable(dynamo: EmbeddedDynamo, table: string, fn: FunctionNam
 
 type Samples = { inside: number[]; process: number[]; load: number[]; invoke: number[] };
 
-/** Keeps a successful run's timings; a failed first call (non-200, batch item failures) is an error instead. */
+/** Keeps a successful run's timings (and says so); a failed first call (non-200, batch item failures) is an error instead. */
 function recorder(samples: Map<string, Samples>, errors: string[]) {
-  return (key: string, outcome: DriverOutcome) => {
+  return (key: string, outcome: DriverOutcome): boolean => {
     const failures = outcome.result?.batchItemFailures?.length ?? 0;
     const status = outcome.result?.statusCode ?? 200;
     if (!outcome.ok || failures > 0 || status !== 200) {
       if (errors.length < 10) errors.push(`${key}: ${outcome.error ?? JSON.stringify(outcome.result)}`);
-      return;
+      return false;
     }
     const s = samples.get(key) ?? { inside: [], process: [], load: [], invoke: [] };
     s.inside.push(outcome.loadMs! + outcome.invokeMs!);
@@ -139,6 +142,7 @@ function recorder(samples: Map<string, Samples>, errors: string[]) {
     s.load.push(outcome.loadMs!);
     s.invoke.push(outcome.invokeMs!);
     samples.set(key, s);
+    return true;
   };
 }
 
@@ -155,7 +159,7 @@ async function bundleAll(work: string, pagerdutyUrl: string): Promise<Map<string
   return bundles;
 }
 
-function rowsOf(samples: Map<string, Samples>, bundles: Map<string, string>): ColdStartRow[] {
+function rowsOf(samples: Map<string, Samples>, bundles: Map<string, string>, pairs: Map<string, number[]>): ColdStartRow[] {
   const size = (key: string) => statSync(bundles.get(key)!).size;
   const med = (key: string, field: keyof Samples) => round(median(samples.get(key)?.[field] ?? []));
   return FUNCTIONS.map((fn): ColdStartRow => {
@@ -169,6 +173,7 @@ function rowsOf(samples: Map<string, Samples>, bundles: Map<string, string>): Co
       processMs: med(fn.name, 'process'),
       sdkOnlyProcessMs: med(twin, 'process'),
       ratio: round(med(fn.name, 'inside') / med(twin, 'inside'), 2),
+      pairedRatio: round(median(pairs.get(fn.name) ?? []), 2),
       processRatio: round(med(fn.name, 'process') / med(twin, 'process'), 2),
       loadMs: med(fn.name, 'load'),
       firstCallMs: med(fn.name, 'invoke'),
@@ -180,8 +185,8 @@ function rowsOf(samples: Map<string, Samples>, bundles: Map<string, string>): Co
 
 /**
  * Cold starts: each Lambda bundle's size and its cold load + first invocation in a fresh
- * process, beside its SDK-only twin and an empty handler. Handler and twin alternate within
- * each run, so both see the same machine load.
+ * process, beside its SDK-only twin and an empty handler. Handler and twin run back to back in
+ * each run (in alternating order), so both see the same machine load.
  */
 export async function runColdStart(runs: number, pagerduty: { url: string }, progress: (line: string) => void): Promise<ColdStartResult> {
   const work = mkdtempSync(join(tmpdir(), 'alertscale-bench-cold-'));
@@ -189,6 +194,7 @@ export async function runColdStart(runs: number, pagerduty: { url: string }, pro
   const fake = await startFakeAws({ [TOKEN_SECRET_ARN]: BENCH_TOKEN, [ROUTING_KEY_SECRET]: ROUTING_KEY });
   const errors: string[] = [];
   const samples = new Map<string, Samples>();
+  const pairs = new Map<string, number[]>();
   const record = recorder(samples, errors);
   try {
     progress("cold start: bundling each handler, its SDK-only twin and an empty handler with esbuild (the stack's options)");
@@ -198,13 +204,19 @@ export async function runColdStart(runs: number, pagerduty: { url: string }, pro
     for (let run = 0; run < runs; run++) {
       progress(`cold start: run ${run + 1}/${runs}`);
       for (const fn of FUNCTIONS) {
-        for (const variant of [fn.name, `sdk-${fn.name}`]) {
+        const inside = new Map<string, number>();
+        // Which of the two goes first alternates, so neither always runs on the other's warm file cache.
+        const variants = run % 2 === 0 ? [fn.name, `sdk-${fn.name}`] : [`sdk-${fn.name}`, fn.name];
+        for (const variant of variants) {
           // A fresh table per process: every first invocation finds what a first delivery finds.
           const table = `cold-${run}-${variant}`;
           await freshTable(dynamo, table, fn.name, captured);
           const profileDir = PROFILE_DIR && join(PROFILE_DIR, variant);
-          record(variant, await runDriver(bundles.get(variant)!, eventFiles[fn.name], functionEnv(fn.name, table, fake.url, dynamo.endpoint, pagerduty.url), profileDir));
+          const outcome = await runDriver(bundles.get(variant)!, eventFiles[fn.name], functionEnv(fn.name, table, fake.url, dynamo.endpoint, pagerduty.url), profileDir);
+          if (record(variant, outcome)) inside.set(variant, outcome.loadMs! + outcome.invokeMs!);
         }
+        const [own, twin] = [inside.get(fn.name), inside.get(`sdk-${fn.name}`)];
+        if (own !== undefined && twin !== undefined) pairs.set(fn.name, [...(pairs.get(fn.name) ?? []), own / twin]);
       }
       record('empty', await runDriver(bundles.get('empty')!, eventFiles.empty, { PATH: process.env.PATH }));
     }
@@ -213,7 +225,7 @@ export async function runColdStart(runs: number, pagerduty: { url: string }, pro
       method:
         "esbuild API with the options of lib/alertscale-function.ts (bundle, platform node, ESM, target node22, mainFields module,main, minify, sourcemap, the createRequire banner, the validated config embedded with define, the AWS SDK external as the runtime provides it); run with --enable-source-maps as the stack's NODE_OPTIONS sets. Events captured from local mode (Alertmanager Notification, Scale Requested, Notify Requested); the scaler's and notifier's tables seeded with their decisions through DecisionWriter.create. The scaler's launchUnsuccessfulHandler is the same bundle as the scaler's handler.",
       runs,
-      rows: rowsOf(samples, bundles),
+      rows: rowsOf(samples, bundles, pairs),
       empty: { bundleBytes: statSync(bundles.get('empty')!).size, loadAndFirstCallMs: emptyMed('inside'), processMs: emptyMed('process') },
       errors,
     };
