@@ -45,6 +45,7 @@ export interface EndToEndResult {
     non2xx: number;
   };
   readonly deadLetters: number;
+  readonly acceptanceNon2xx: number;
   /** The bench mix: every notification new, delivered by both replicas (closed loop, batches as they form under load). */
   readonly benchMix: MixRun;
   /** The same notifications delivered again by both replicas: nothing new. */
@@ -97,8 +98,9 @@ async function ceiling(notifications: readonly Notification[], concurrency: numb
 }
 
 /** Posts every notification from both replicas, `concurrency` at a time; resolves once the pipeline is idle again. */
-async function closedLoopMix(mode: BenchLocalMode, batch: readonly Notification[], concurrency: number) {
+async function closedLoopMix(mode: BenchLocalMode, batch: readonly Notification[], concurrency: number, metering: boolean) {
   mode.probe.reset();
+  mode.probe.metering = metering;
   let non2xx = 0;
   const started = performance.now();
   await closedLoop(batch.length, concurrency, async (i) => {
@@ -113,6 +115,7 @@ async function closedLoopMix(mode: BenchLocalMode, batch: readonly Notification[
 /** Posts `make(i)` from both replicas at 10 notifications/s (100 alerts/s, each delivered twice) for `ms`. */
 async function openLoopMix(mode: BenchLocalMode, ms: number, make: (i: number) => Notification) {
   mode.probe.reset();
+  mode.probe.metering = false;
   const sent: { notification: Notification; at: number }[] = [];
   let non2xx = 0;
   await openLoop(10, ms, async (i) => {
@@ -126,10 +129,12 @@ async function openLoopMix(mode: BenchLocalMode, ms: number, make: (i: number) =
 }
 
 /**
- * Local mode end to end: webhook acceptance beside a bare Node server; the
- * bench mix (all new) and the re-send mix (the same notifications again) in
- * closed loops, for their counts; both mixes again in open loops at 100
- * alerts/s, for webhook → decision latency and each stage's duration.
+ * Local mode end to end: webhook acceptance of new notifications beside a
+ * bare Node server (the bare server measured just before and just after);
+ * the bench mix (all new) and the re-send mix (the same notifications again)
+ * in metered closed loops, for their counts; both mixes again in open loops
+ * at 100 alerts/s, for webhook → decision latency and each stage's duration.
+ * The timed runs are not metered, so pricing every call costs them nothing.
  */
 export async function runEndToEnd(mode: BenchLocalMode, options: EndToEndOptions, progress: (line: string) => void): Promise<EndToEndResult> {
   const batch = Array.from({ length: options.notifications }, (_, n) => notification('e2e', n));
@@ -142,15 +147,18 @@ export async function runEndToEnd(mode: BenchLocalMode, options: EndToEndOptions
   await closedLoop(warm.length, options.concurrency, (i) => mode.sendFromBothReplicas(warm[i]!).then(() => undefined));
   await mode.pipeline.idle();
 
-  progress(`bench mix: ${options.notifications} new notifications × 2 replicas at concurrency ${options.concurrency}`);
-  const bench = await closedLoopMix(mode, batch, options.concurrency);
-  const deliveriesDone = Math.max(mode.probe.lastDecisionAt, bench.httpDone);
+  // Timed without metering (no pricing on the hot path); then the same mixes again, metered, for their counts.
+  progress(`acceptance: ${options.notifications} new notifications × 2 replicas at concurrency ${options.concurrency}, not metered`);
+  const accept = await closedLoopMix(mode, Array.from({ length: options.notifications }, (_, n) => notification('accept', n)), options.concurrency, false);
+  const deliveriesDone = Math.max(mode.probe.lastDecisionAt, accept.httpDone);
   progress('ceiling: the bare server again, right after');
   const runs = [...bareBefore, ...(await ceiling(batch, options.concurrency, 3))];
   const bareRate = median(runs);
   const bare = { alertsPerSecond: round(bareRate), requestsPerSecond: round(bareRate / ALERTS_PER_WEBHOOK), runs: runs.map((r) => round(r)) };
-  progress(`re-send mix: the same ${options.notifications} notifications again × 2 replicas`);
-  const resend = await closedLoopMix(mode, batch, options.concurrency);
+  progress(`bench mix: ${options.notifications} new notifications × 2 replicas at concurrency ${options.concurrency}, metered`);
+  const bench = await closedLoopMix(mode, batch, options.concurrency, true);
+  progress(`re-send mix: the same ${options.notifications} notifications again × 2 replicas, metered`);
+  const resend = await closedLoopMix(mode, batch, options.concurrency, true);
 
   progress(`open loop: 100 alerts/s (10 notifications/s × 2 replicas) for ${options.openLoopMs / 1000}s`);
   const open = await openLoopMix(mode, options.openLoopMs, (i) => notification('open', i));
@@ -158,7 +166,7 @@ export async function runEndToEnd(mode: BenchLocalMode, options: EndToEndOptions
   progress(`open loop: re-sends of those notifications at the same rate for ${options.resendOpenLoopMs / 1000}s`);
   const resendOpen = await openLoopMix(mode, options.resendOpenLoopMs, (i) => open.sent[i % open.sent.length]!.notification);
 
-  const acceptedPerSecond = bench.run.deliveries / ((bench.httpDone - bench.started) / 1000);
+  const acceptedPerSecond = accept.run.deliveries / ((accept.httpDone - accept.started) / 1000);
   return {
     workload: `notifications of ${ALERTS_PER_WEBHOOK} alerts (9 GPUQueueDepthHigh over 3 node groups → scale-up, 1 NodeNotReady → PagerDuty), each posted by 2 replicas`,
     ceiling: bare,
@@ -166,11 +174,12 @@ export async function runEndToEnd(mode: BenchLocalMode, options: EndToEndOptions
       alertsPerSecond: round(acceptedPerSecond),
       requestsPerSecond: round(acceptedPerSecond / ALERTS_PER_WEBHOOK),
       ratioToCeiling: round(acceptedPerSecond / bare.alertsPerSecond, 3),
-      deliveriesToDecisionPerSecond: round(bench.run.deliveries / ((deliveriesDone - bench.started) / 1000)),
-      wallMs: round(bench.idleAt - bench.started),
+      deliveriesToDecisionPerSecond: round(accept.run.deliveries / ((deliveriesDone - accept.started) / 1000)),
+      wallMs: round(accept.idleAt - accept.started),
     },
     openLoop: { alertsPerSecond: 100, webhookToDecisionMs: openLatencies.decided, webhookToScalingMs: openLatencies.scaled, non2xx: open.run.non2xx },
     deadLetters: mode.pipeline.deadLetters().length,
+    acceptanceNon2xx: accept.run.non2xx,
     benchMix: bench.run,
     resendMix: resend.run,
     benchMixOpen: open.run,

@@ -54,6 +54,8 @@ export async function runStorm(mode: BenchLocalMode, pagerduty: Awaited<ReturnTy
   const storm = Array.from({ length: count }, (_, n) => notification('storm', n));
   pagerduty.reset();
   mode.probe.reset();
+  // Counted, not priced: the storm's figures are counts of events and batches.
+  mode.probe.metering = false;
   progress(`storm: ${count * ALERTS_PER_WEBHOOK} alerts (${count} notifications × 2 replicas) in one burst`);
   let non2xx = 0;
   const started = performance.now();

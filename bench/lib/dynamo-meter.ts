@@ -83,11 +83,19 @@ export class DynamoMeter {
     client: DynamoDBClient,
     /** Where the current call's costs go (the stage making it). */
     private readonly usageOf: () => DynamoUsage,
+    /** Whether to price calls now; while not, calls pass through untouched (timing runs). */
+    private readonly enabled: () => boolean = () => true,
   ) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const operation = String(context.commandName).replace(/Command$/, '');
         const input = args.input as Input;
+        if (!this.enabled()) {
+          // What a write left behind is not seen: forget the item rather than price a later write by a stale size.
+          const pk = pkOf(input.Item) ?? pkOf(input.Key);
+          if (pk && /^(Put|Update|Delete)Item$/.test(operation)) this.shadow.delete(pk);
+          return next(args);
+        }
         const injected = operation === 'UpdateItem' && (input.ReturnValues === undefined || input.ReturnValues === 'NONE');
         if (injected) args = { ...args, input: { ...input, ReturnValues: 'ALL_NEW' } };
         const usage = this.usageOf();

@@ -37,7 +37,7 @@ export interface QueueStats {
 }
 
 export interface BusStats {
-  /** PutEvents calls, entries, and the 64 KB chunks EventBridge bills. */
+  /** PutEvents calls, entries, and the 64 KB chunks EventBridge bills (sized only while metering). */
   calls: number;
   entries: number;
   chunks: number;
@@ -90,14 +90,23 @@ export class PipelineProbe {
   readonly notificationOutcomes = new Map<string, number>();
   /** When the latest decision was created. */
   lastDecisionAt = 0;
+  /**
+   * Whether to price what happens (DynamoDB units, event sizes): on for the
+   * runs that count costs, off for the runs that time (acceptance, latency),
+   * which then carry only counters, timestamps and the stage scopes.
+   */
+  metering = true;
   counts: ProbeCounts;
+  /** Entries put and events seen while metering, sized when the counts are read, not on the hot path. */
+  private unsized: { stage: Stage; detailType: string; detail: unknown }[] = [];
+  private unarchived: EventEnvelope[] = [];
 
   constructor(
     private readonly pipeline: LocalPipeline,
     private readonly logs: LogMeter,
   ) {
     this.counts = this.empty();
-    new DynamoMeter(pipeline.dynamo.client, () => this.counts.stages[this.current()].dynamo);
+    new DynamoMeter(pipeline.dynamo.client, () => this.counts.stages[this.current()].dynamo, () => this.metering);
     this.instrumentBus();
     this.instrumentQueues();
     this.instrumentIngest();
@@ -121,6 +130,8 @@ export class PipelineProbe {
   reset(): void {
     this.logs.reset();
     this.counts = this.empty();
+    this.unsized = [];
+    this.unarchived = [];
     this.sent.clear();
     this.deliveriesBaseline = this.deliveriesNow();
     this.decidedAt.clear();
@@ -132,9 +143,18 @@ export class PipelineProbe {
 
   /** The counts of the phase so far, with the deliveries read from the pipeline's metric. */
   snapshot(): ProbeCounts {
+    this.sizePending();
     const now = this.deliveriesNow();
     const base = this.deliveriesBaseline;
     return { ...this.counts, logs: this.logs.usage, deliveries: { new: now.new - base.new, duplicate: now.duplicate - base.duplicate, stepped: now.stepped - base.stepped } };
+  }
+
+  /** Sizes what was put and archived since the last look: PutEvents bills each entry per 64 KB chunk; the archive keeps each envelope. */
+  private sizePending(): void {
+    for (const { stage, detailType, detail } of this.unsized) this.counts.stages[stage].bus.chunks += chunks(putEntryBytes({ detailType: detailType as BusEvent['detailType'], detail }));
+    for (const envelope of this.unarchived) this.counts.archiveBytes += Buffer.byteLength(JSON.stringify(envelope));
+    this.unsized = [];
+    this.unarchived = [];
   }
 
   private deliveriesNow() {
@@ -150,12 +170,11 @@ export class PipelineProbe {
     const bus = this.pipeline.bus;
     const original = bus.putBatch.bind(bus);
     bus.putBatch = async (events: readonly BusEvent[]) => {
-      const stats = this.counts.stages[this.current()].bus;
+      const stage = this.current();
+      const stats = this.counts.stages[stage].bus;
       stats.calls++;
-      for (const event of events) {
-        stats.entries++;
-        stats.chunks += chunks(putEntryBytes(event));
-      }
+      stats.entries += events.length;
+      if (this.metering) for (const event of events) this.unsized.push({ stage, detailType: event.detailType, detail: event.detail });
       return original(events);
     };
     bus.subscribe((event: EventEnvelope) => this.observe(event));
@@ -165,7 +184,7 @@ export class PipelineProbe {
     const type = event['detail-type'];
     this.counts.events[type] = (this.counts.events[type] ?? 0) + 1;
     // The archive keeps every event of source alertscale, as delivered (the envelope).
-    if (event.source === EVENT_SOURCE) this.counts.archiveBytes += Buffer.byteLength(JSON.stringify(event));
+    if (event.source === EVENT_SOURCE && this.metering) this.unarchived.push(event);
     const detail = event.detail as { decisionIds?: string[]; outcome?: string };
     if (type === DetailType.ScalingAction) {
       const at = performance.now();
