@@ -42,6 +42,8 @@ export interface EndToEndResult {
     alertsPerSecond: number;
     webhookToDecisionMs: LatencySummary;
     webhookToScalingMs: LatencySummary;
+    /** Each replica's post until its 2xx: ingest and the local HTTP server, the part before the router. */
+    webhookTo2xxMs: LatencySummary;
     non2xx: number;
   };
   readonly deadLetters: number;
@@ -117,15 +119,19 @@ async function openLoopMix(mode: BenchLocalMode, ms: number, make: (i: number) =
   mode.probe.reset();
   mode.probe.metering = false;
   const sent: { notification: Notification; at: number }[] = [];
+  const answered: number[] = [];
   let non2xx = 0;
   await openLoop(10, ms, async (i) => {
     const n = make(i);
-    sent.push({ notification: n, at: performance.now() });
-    non2xx += failed(await mode.sendFromBothReplicas(n));
+    const at = performance.now();
+    sent.push({ notification: n, at });
+    const { statuses, answeredAt } = await mode.postFromBothReplicas(n);
+    non2xx += failed(statuses);
+    answered.push(...answeredAt.map((t) => t - at));
   });
   await mode.pipeline.idle();
   const run: MixRun = { counts: mode.probe.snapshot(), deliveries: sent.length * 2 * ALERTS_PER_WEBHOOK, non2xx };
-  return { run, sent };
+  return { run, sent, webhookTo2xxMs: summarize(answered) };
 }
 
 /**
@@ -177,7 +183,7 @@ export async function runEndToEnd(mode: BenchLocalMode, options: EndToEndOptions
       deliveriesToDecisionPerSecond: round(accept.run.deliveries / ((deliveriesDone - accept.started) / 1000)),
       wallMs: round(accept.idleAt - accept.started),
     },
-    openLoop: { alertsPerSecond: 100, webhookToDecisionMs: openLatencies.decided, webhookToScalingMs: openLatencies.scaled, non2xx: open.run.non2xx },
+    openLoop: { alertsPerSecond: 100, webhookToDecisionMs: openLatencies.decided, webhookToScalingMs: openLatencies.scaled, webhookTo2xxMs: open.webhookTo2xxMs, non2xx: open.run.non2xx },
     deadLetters: mode.pipeline.deadLetters().length,
     acceptanceNon2xx: accept.run.non2xx,
     benchMix: bench.run,

@@ -22,6 +22,8 @@ export interface PlainLocalMode {
   readonly logs: LogMeter;
   /** Posts one notification as both Alertmanager replicas would (at once); resolves with both statuses. */
   sendFromBothReplicas(notification: Notification): Promise<[number, number]>;
+  /** The same, with when each replica had its answer (performance.now()). */
+  postFromBothReplicas(notification: Notification): Promise<{ statuses: [number, number]; answeredAt: [number, number] }>;
   stop(): Promise<void>;
 }
 
@@ -44,14 +46,16 @@ export async function startPlainLocalMode(options: LocalModeOptions): Promise<Pl
   const replicas = [keepAliveAgent(options.maxSockets ?? 64), keepAliveAgent(options.maxSockets ?? 64)];
   const url = `${server.url}/alertmanager`;
   const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
+  const postFromBothReplicas = async (notification: Notification) => {
+    const answers = await Promise.all(replicas.map((agent) => post(url, notification.body, headers, agent).then((answer) => ({ status: answer.status, at: performance.now() }))));
+    return { statuses: [answers[0]!.status, answers[1]!.status] as [number, number], answeredAt: [answers[0]!.at, answers[1]!.at] as [number, number] };
+  };
   return {
     pipeline,
     server,
     logs,
-    sendFromBothReplicas: async (notification) => {
-      const [a, b] = await Promise.all(replicas.map((agent) => post(url, notification.body, headers, agent)));
-      return [a!.status, b!.status];
-    },
+    postFromBothReplicas,
+    sendFromBothReplicas: async (notification) => (await postFromBothReplicas(notification)).statuses,
     stop: async () => {
       replicas.forEach((agent) => agent.destroy());
       await server.close();
