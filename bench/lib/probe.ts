@@ -90,12 +90,7 @@ export class PipelineProbe {
   readonly notificationOutcomes = new Map<string, number>();
   /** When the latest decision was created. */
   lastDecisionAt = 0;
-  /**
-   * Whether to price what happens (DynamoDB units, event sizes): on for the
-   * runs that count costs, off for the runs that time (acceptance, latency),
-   * which then carry only counters, timestamps and the stage scopes.
-   */
-  metering = true;
+  private meteringOn = true;
   counts: ProbeCounts;
   /** Entries put and events seen while metering, sized when the counts are read, not on the hot path. */
   private unsized: { stage: Stage; detailType: string; detail: unknown }[] = [];
@@ -106,12 +101,33 @@ export class PipelineProbe {
     private readonly logs: LogMeter,
   ) {
     this.counts = this.empty();
-    new DynamoMeter(pipeline.dynamo.client, () => this.counts.stages[this.current()].dynamo, () => this.metering);
+    new DynamoMeter(pipeline.dynamo.client, () => this.counts.stages[this.current()].dynamo, () => this.meteringOn);
     this.instrumentBus();
     this.instrumentQueues();
     this.instrumentIngest();
     this.instrumentMetrics();
     this.instrumentDecisions();
+  }
+
+  /**
+   * Whether to price what happens (DynamoDB units, event sizes, calls by
+   * stage): on for the runs that count costs, off for the runs that time
+   * (acceptance, latency), which then carry only counters and timestamps. Off
+   * also leaves the stage scopes: an AsyncLocalStorage in use puts a hook on
+   * every promise of the process, which local mode does not have on its own.
+   */
+  get metering(): boolean {
+    return this.meteringOn;
+  }
+
+  set metering(on: boolean) {
+    this.meteringOn = on;
+    if (!on) this.stage.disable();
+  }
+
+  /** Runs `work` in `stage`'s scope while metering, so what it calls is attributed to that stage. */
+  private within<T>(stage: Stage, work: () => T): T {
+    return this.meteringOn ? this.stage.run(stage, work) : work();
   }
 
   private empty(): ProbeCounts {
@@ -174,7 +190,7 @@ export class PipelineProbe {
       const stats = this.counts.stages[stage].bus;
       stats.calls++;
       stats.entries += events.length;
-      if (this.metering) for (const event of events) this.unsized.push({ stage, detailType: event.detailType, detail: event.detail });
+      if (this.meteringOn) for (const event of events) this.unsized.push({ stage, detailType: event.detailType, detail: event.detail });
       return original(events);
     };
     bus.subscribe((event: EventEnvelope) => this.observe(event));
@@ -184,7 +200,7 @@ export class PipelineProbe {
     const type = event['detail-type'];
     this.counts.events[type] = (this.counts.events[type] ?? 0) + 1;
     // The archive keeps every event of source alertscale, as delivered (the envelope).
-    if (event.source === EVENT_SOURCE && this.metering) this.unarchived.push(event);
+    if (event.source === EVENT_SOURCE && this.meteringOn) this.unarchived.push(event);
     const detail = event.detail as { decisionIds?: string[]; outcome?: string };
     if (type === DetailType.ScalingAction) {
       const at = performance.now();
@@ -220,7 +236,7 @@ export class PipelineProbe {
         stats.receiveChunks += chunks(batchBytes);
         const started = performance.now();
         try {
-          return await this.stage.run(spec.stage, () => consumer(event));
+          return await this.within(spec.stage, () => consumer(event));
         } finally {
           stats.busyMs += performance.now() - started;
         }
@@ -234,7 +250,7 @@ export class PipelineProbe {
     pipeline.ingest = async (request) => {
       const started = performance.now();
       try {
-        return await this.stage.run('ingest', () => ingest(request));
+        return await this.within('ingest', () => ingest(request));
       } finally {
         this.counts.ingest.requests++;
         this.counts.ingest.busyMs += performance.now() - started;
