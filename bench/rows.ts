@@ -55,6 +55,7 @@ export function costRows(bench: { cost: CostResult; events: BusEventsResult }, r
   ];
 }
 
+/** The storm: nothing lost, no extra action, requests coalesced, one outcome each, every page sent. */
 export function stormRows(storm: StormResult): Row[] {
   const r = storm.requests;
   return [
@@ -73,6 +74,7 @@ function routerBatch(e2e: EndToEndResult): string {
   return q.batches ? `mean ${Math.round((q.busyMs / q.batches) * 10) / 10} ms per batch of ${Math.round((q.records / q.batches) * 10) / 10} records` : 'none';
 }
 
+/** Local mode: acceptance beside the bare server, latency at 100 alerts/s and where it goes, failures. */
 export function e2eRows(e2e: EndToEndResult): Row[] {
   const a = e2e.acceptance;
   const p99 = e2e.openLoop.webhookToDecisionMs.p99;
@@ -88,6 +90,7 @@ export function e2eRows(e2e: EndToEndResult): Row[] {
   ];
 }
 
+/** Each function's bundle size and cold load + first call beside its SDK-only twin, and the empty handler. */
 export function coldRows(cold: ColdStartResult): Row[] {
   const rows: Row[] = cold.rows.flatMap((r): Row[] => [
     { figure: `cold start ${r.function}: bundle`, measured: kb(r.bundleBytes), target: `≤ 400 KB (SDK only: ${kb(r.sdkOnlyBundleBytes)})`, met: r.bundleBytes <= 400 * 1024, by: kb(r.bundleBytes - 400 * 1024) },
@@ -104,6 +107,7 @@ export function coldRows(cold: ColdStartResult): Row[] {
   return rows;
 }
 
+/** The soak's heap growth. */
 export function memoryRows(memory: MemoryResult): Row[] {
   return [
     {
@@ -116,6 +120,7 @@ export function memoryRows(memory: MemoryResult): Row[] {
   ];
 }
 
+/** Replay's slot: its targets, and what was measured (nothing yet). */
 export function replayRows(replay: ReplayResult): Row[] {
   return [
     { figure: 'replay: deliveries/s of recorded history', measured: replay.reason, target: `≥ ${num(REPLAY_TARGET.deliveriesPerSecond)}/s` },

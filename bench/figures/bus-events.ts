@@ -2,6 +2,7 @@ import { DetailType } from '../../lambdas/shared/events';
 import type { ProbeCounts } from '../lib/probe';
 import { round } from '../lib/stats';
 
+/** Bus events of one mix: per delivery, by detail-type, and the target they are held to. */
 export interface BusEventsResult {
   readonly mix: string;
   readonly deliveries: number;

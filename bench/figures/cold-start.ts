@@ -30,6 +30,7 @@ const FUNCTIONS = [
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number]['name'];
 
+/** One Lambda function's cold start beside its SDK-only twin. */
 export interface ColdStartRow {
   readonly function: string;
   readonly bundleBytes: number;
@@ -52,6 +53,7 @@ export interface ColdStartRow {
   readonly sdkOnlyFirstCallMs: number;
 }
 
+/** Every function's cold start, the empty handler's, and any first call that failed. */
 export interface ColdStartResult {
   readonly method: string;
   readonly runs: number;

@@ -22,6 +22,7 @@ export interface Price {
   readonly sources: readonly string[];
 }
 
+/** bench/prices.json: one price per billed unit, with the date it was checked and how. */
 export interface PriceTable {
   readonly region: string;
   readonly checked: string;
@@ -42,6 +43,7 @@ export interface PriceTable {
   >;
 }
 
+/** The price table, read once per run. */
 export const readPrices = (): PriceTable => JSON.parse(readFileSync(PRICES_PATH, 'utf8')) as PriceTable;
 
 /** The stack's default Lambda memory (lib/alertscale-function.ts), which every function uses. */
@@ -64,6 +66,7 @@ export function durationsOf(counts: ProbeCounts): StageDurations {
   };
 }
 
+/** One line of a mix's cost: a billed unit, how many per delivery, and what a million deliveries pay for it. */
 export interface CostLine {
   readonly item: string;
   /** Units per alert delivery. */
@@ -72,6 +75,7 @@ export interface CostLine {
   readonly usdPerMillionDeliveries: number;
 }
 
+/** What a mix of deliveries costs, line by line and by stage, with the calls behind it. */
 export interface CostResult {
   readonly mix: string;
   readonly deliveries: number;

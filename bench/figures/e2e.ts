@@ -4,6 +4,7 @@ import { ALERTS_PER_WEBHOOK, notification, type Notification } from '../lib/payl
 import type { ProbeCounts } from '../lib/probe';
 import { median, round, summarize, type LatencySummary } from '../lib/stats';
 
+/** How long and how hard the end-to-end runs go. */
 export interface EndToEndOptions {
   /** Notifications (of ten alerts, each sent by both replicas) in each closed-loop run. */
   readonly notifications: number;
@@ -22,6 +23,7 @@ export interface MixRun {
   readonly non2xx: number;
 }
 
+/** What the end-to-end runs measured, and the counts of each mix for the cost model. */
 export interface EndToEndResult {
   readonly workload: string;
   /**

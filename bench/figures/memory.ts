@@ -4,6 +4,7 @@ import { round } from '../lib/stats';
 
 const SOAK = fileURLToPath(new URL('../memory/soak.ts', import.meta.url));
 
+/** The soak's heap readings, settings and samples. */
 export interface MemoryResult {
   readonly warmupMs: number;
   readonly durationMs: number;

@@ -6,6 +6,7 @@ import type { BenchLocalMode } from '../lib/local-mode';
 import { ALERTS_PER_WEBHOOK, notification } from '../lib/payloads';
 import { round } from '../lib/stats';
 
+/** What the storm came to: decisions, scaling, coalesced requests, pages, dead letters. */
 export interface StormResult {
   readonly alerts: number;
   readonly webhooks: number;

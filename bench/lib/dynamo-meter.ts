@@ -21,6 +21,7 @@ export interface DynamoUsage {
   readonly byKind: Record<string, { rru: number; wru: number }>;
 }
 
+/** Nothing used yet: where a phase's counting starts. */
 export const emptyDynamoUsage = (): DynamoUsage => ({ calls: {}, rru: 0, wru: 0, gsiWru: 0, batchGetKeys: 0, conditionFailures: 0, byKind: {} });
 
 /**

@@ -7,8 +7,10 @@ import { LogMeter } from './log-meter';
 import type { Notification } from './payloads';
 import { PipelineProbe } from './probe';
 
+/** The webhook token local mode is started with; both replicas send it. */
 export const BENCH_TOKEN = 'bench-token-9f3c1a7e5b2d4c6e8a0b';
 
+/** Where the fake PagerDuty listens, an optional data directory, and each replica's socket pool. */
 export interface LocalModeOptions {
   readonly pagerdutyUrl: string;
   readonly dataDir?: string;

@@ -9,6 +9,7 @@ import { emfLineBytes, type LogMeter, type LogUsage } from './log-meter';
 
 /** The pipeline stage (Lambda function on AWS) a piece of work belongs to; `other` is the bench itself. */
 export type Stage = 'ingest' | 'router' | 'scaler' | 'notifier' | 'other';
+/** The stages that run on AWS (their costs are per delivery; `other` is the bench's own calls). */
 export const STAGES: readonly Exclude<Stage, 'other'>[] = ['ingest', 'router', 'scaler', 'notifier'];
 
 /** Each queue of local mode, the stage that consumes it, and whether SQS prices it as FIFO. */
@@ -17,11 +18,13 @@ export const QUEUES = {
   'alertscale-scale.fifo': { stage: 'scaler', fifo: true },
   'alertscale-notify': { stage: 'notifier', fifo: false },
 } as const satisfies Record<string, { stage: Stage; fifo: boolean }>;
+/** A queue of local mode, by its name. */
 export type QueueName = keyof typeof QUEUES;
 
 const CHUNK = 64 * 1024;
 const chunks = (bytes: number) => Math.max(1, Math.ceil(bytes / CHUNK));
 
+/** What one queue carried in a phase, as SQS and Lambda would bill it. */
 export interface QueueStats {
   /** Messages sent (distinct message ids; EventBridge's target sends each once). */
   sends: number;
@@ -36,6 +39,7 @@ export interface QueueStats {
   busyMs: number;
 }
 
+/** What one stage put on the bus in a phase. */
 export interface BusStats {
   /** PutEvents calls, entries, and the 64 KB chunks EventBridge bills (sized only while metering). */
   calls: number;
@@ -43,6 +47,7 @@ export interface BusStats {
   chunks: number;
 }
 
+/** What one stage did in a phase: DynamoDB units, PutEvents, metric lines. */
 export interface StageCounts {
   readonly dynamo: DynamoUsage;
   readonly bus: BusStats;
@@ -50,6 +55,7 @@ export interface StageCounts {
   readonly emf: LogUsage;
 }
 
+/** Everything counted in one phase of a run. */
 export interface ProbeCounts {
   readonly stages: Record<Stage, StageCounts>;
   readonly queues: Record<QueueName, QueueStats>;
