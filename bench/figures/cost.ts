@@ -1,188 +1,215 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GetItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ProbeCounts, Stage } from '../lib/probe';
+import type { ProbeCounts, QueueName, Stage } from '../lib/probe';
+import { QUEUES, STAGES } from '../lib/probe';
 import { round } from '../lib/stats';
 
 const PRICES_PATH = fileURLToPath(new URL('../prices.json', import.meta.url));
 const FUNCTION_PATH = fileURLToPath(new URL('../../lib/alertscale-function.ts', import.meta.url));
 
-/** The Lambda batch size of every SQS event source in the stack (lib/constructs: batchSize 10). */
-const AWS_BATCH_SIZE = 10;
-/** START, END and REPORT lines Lambda writes per invocation. */
+/** START, END and REPORT lines Lambda writes per invocation, with CloudWatch's per-event overhead. */
 const PLATFORM_LOG_BYTES = 350;
-/** Lambda active tracing with the default sampling rule: 1 request/s, then 5%. At volume, about 5%. */
+/** Lambda active tracing with the default sampling rule: the first request each second, then 5%. At volume, about 5%. */
 const XRAY_SAMPLED = 0.05;
+const GB = 2 ** 30;
 
-type Prices = Record<string, number | string> & {
-  apiGatewayHttpApiPerMillionRequests: number;
-  lambdaPerMillionRequests: number;
-  lambdaArm64PerGbSecond: number;
-  eventBridgeCustomEventsPerMillion: number;
-  eventBridgeArchivePerGbProcessed: number;
-  sqsStandardPerMillionRequests: number;
-  sqsFifoPerMillionRequests: number;
-  dynamoDbOnDemandPerMillionWriteRequestUnits: number;
-  dynamoDbOnDemandPerMillionReadRequestUnits: number;
-  cloudWatchLogsIngestionPerGb: number;
-  xRayPerMillionTracesRecorded: number;
-};
+/** One price of bench/prices.json, with where it was checked. */
+export interface Price {
+  readonly usd: number;
+  readonly unit: string;
+  readonly asOf: string;
+  readonly status: string;
+  readonly sources: readonly string[];
+}
 
-/** DynamoDB's item size: attribute names plus values (strings by UTF-8 bytes, numbers ~1 byte per 2 digits + 1, 3 bytes per map/list). */
-export function dynamoItemSize(item: Record<string, AttributeValue>): number {
-  const value = (v: AttributeValue): number => {
-    if (v.S !== undefined) return Buffer.byteLength(v.S);
-    if (v.N !== undefined) return Math.ceil(v.N.replace(/[-.]/g, '').length / 2) + 1;
-    if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
-    if (v.B !== undefined) return v.B.byteLength;
-    if (v.M !== undefined) return 3 + Object.entries(v.M).reduce((sum, [k, x]) => sum + Buffer.byteLength(k) + value(x) + 1, 0);
-    if (v.L !== undefined) return 3 + v.L.reduce((sum, x) => sum + value(x) + 1, 0);
-    if (v.SS !== undefined) return v.SS.reduce((sum, s) => sum + Buffer.byteLength(s), 0);
-    if (v.NS !== undefined) return v.NS.reduce((sum, n) => sum + Math.ceil(n.length / 2) + 1, 0);
-    return 0;
+/** bench/prices.json: one price per billed unit, with the date it was checked and how. */
+export interface PriceTable {
+  readonly region: string;
+  readonly checked: string;
+  readonly basis: string;
+  readonly prices: Record<
+    | 'apiGatewayHttpApiPerRequest'
+    | 'lambdaPerRequest'
+    | 'lambdaArm64PerGbSecond'
+    | 'eventBridgeCustomEventPer64KbChunk'
+    | 'eventBridgeArchivePerGbProcessed'
+    | 'sqsStandardPerRequest'
+    | 'sqsFifoPerRequest'
+    | 'dynamoDbOnDemandPerWriteRequestUnit'
+    | 'dynamoDbOnDemandPerReadRequestUnit'
+    | 'cloudWatchLogsPerGbIngested'
+    | 'xRayPerTraceRecorded',
+    Price
+  >;
+}
+
+/** The price table, read once per run. */
+export const readPrices = (): PriceTable => JSON.parse(readFileSync(PRICES_PATH, 'utf8')) as PriceTable;
+
+/** The stack's default Lambda memory (lib/alertscale-function.ts), which every function uses. */
+export const lambdaMemoryMb = (): number => Number(/memorySize \?\? (\d+)/.exec(readFileSync(FUNCTION_PATH, 'utf8'))?.[1] ?? 256);
+
+/** How long each stage's work takes per unit, from an open-loop run of the same mix (the machine not saturated). */
+export interface StageDurations {
+  /** ms per ingest request. */
+  readonly ingestMs: number;
+  /** ms per SQS record, per queue. */
+  readonly msPerRecord: Readonly<Record<QueueName, number>>;
+}
+
+/** Durations from a probe's counts: busy wall time over requests and records. */
+export function durationsOf(counts: ProbeCounts): StageDurations {
+  const perRecord = (name: QueueName) => (counts.queues[name].records ? counts.queues[name].busyMs / counts.queues[name].records : 0);
+  return {
+    ingestMs: counts.ingest.requests ? counts.ingest.busyMs / counts.ingest.requests : 0,
+    msPerRecord: { 'alertscale-alerts': perRecord('alertscale-alerts'), 'alertscale-scale.fifo': perRecord('alertscale-scale.fifo'), 'alertscale-notify': perRecord('alertscale-notify') },
   };
-  return Object.entries(item).reduce((sum, [name, v]) => sum + Buffer.byteLength(name) + value(v), 0);
 }
 
-const kindOf = (pk: string) => pk.split('#')[0] ?? pk;
-
-/** Average item size per key kind (`decision`, `delivery`, the node-group state), from up to 100 stored items of each. */
-async function itemSizes(client: DynamoDBClient, tableName: string, counts: ProbeCounts): Promise<Record<string, number>> {
-  const byKind = new Map<string, string[]>();
-  for (const pk of [...counts.writtenKeys.keys(), ...counts.readKeys.keys()]) {
-    const keys = byKind.get(kindOf(pk)) ?? [];
-    if (keys.length < 100 && !keys.includes(pk)) keys.push(pk);
-    byKind.set(kindOf(pk), keys);
-  }
-  const sizes: Record<string, number> = {};
-  for (const [kind, keys] of byKind) {
-    const found: number[] = [];
-    for (const pk of keys) {
-      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk } } }));
-      if (Item) found.push(dynamoItemSize(Item));
-    }
-    sizes[kind] = found.length ? found.reduce((a, b) => a + b, 0) / found.length : 1024;
-  }
-  return sizes;
-}
-
+/** One line of a mix's cost: a billed unit, how many per delivery, and what a million deliveries pay for it. */
 export interface CostLine {
   readonly item: string;
-  readonly perAlert: number;
+  /** Units per alert delivery. */
+  readonly perDelivery: number;
   readonly unit: string;
-  readonly usdPerMillionAlerts: number;
+  readonly usdPerMillionDeliveries: number;
 }
 
+/** What a mix of deliveries costs, line by line and by stage, with the calls behind it. */
 export interface CostResult {
-  readonly prices: Prices;
+  readonly mix: string;
+  readonly deliveries: number;
+  readonly lines: readonly CostLine[];
+  readonly totalUsdPerMillionDeliveries: number;
+  /** The same total split by the Lambda function whose work causes it (SQS by the queue's consumer, PutEvents by the publisher). */
+  readonly byStageUsdPerMillionDeliveries: Readonly<Record<Exclude<Stage, 'other'>, number>>;
+  /** The largest lines, largest first, as `item (share)`. */
+  readonly dominant: readonly string[];
+  /** Calls per delivery, by stage: Lambda invocations, DynamoDB operations, PutEvents. */
+  readonly callsPerDelivery: Record<string, Partial<Record<Stage, number>>>;
+  readonly invocations: Readonly<Record<Exclude<Stage, 'other'>, number>>;
+  /** Billed ms per invocation, by stage. */
+  readonly billedMsPerInvocation: Readonly<Record<Exclude<Stage, 'other'>, number>>;
+  /** Dynamo units by item kind, per delivery. */
+  readonly dynamoByKind: Record<string, { rru: number; wru: number }>;
   readonly lambdaMemoryMb: number;
-  /** AWS calls per alert occurrence (both replicas' deliveries of it included), by `service:operation` and stage. */
-  readonly callsPerAlert: Record<string, Partial<Record<Stage, number>>>;
-  readonly dynamoWritesPerNewOccurrence: { router: number; routerPerDelivery: number; allStages: number };
-  readonly putEventsPerAlertAtIngest: number;
-  readonly itemSizes: Record<string, number>;
-  readonly lines: CostLine[];
-  readonly totalUsdPerMillionAlerts: number;
-  /** What 10 ms more per invocation (slower CPU at 256 MB, real network) would add. */
+  /** What 10 ms more per invocation (a slower CPU at 256 MB, real network) would add, $ per million deliveries. */
   readonly plus10msPerInvocationUsd: number;
 }
 
+type RealStage = Exclude<Stage, 'other'>;
+const QUEUE_OF: Record<Exclude<RealStage, 'ingest'>, QueueName> = { router: 'alertscale-alerts', scaler: 'alertscale-scale.fifo', notifier: 'alertscale-notify' };
+
+function invocationsOf(counts: ProbeCounts): Record<RealStage, number> {
+  return { ingest: counts.ingest.requests, router: counts.queues['alertscale-alerts'].batches, scaler: counts.queues['alertscale-scale.fifo'].batches, notifier: counts.queues['alertscale-notify'].batches };
+}
+
+/** Lambda bills each invocation's duration rounded up to 1 ms. */
+function billedMs(counts: ProbeCounts, durations: StageDurations): Record<RealStage, number> {
+  const queueMs = (stage: Exclude<RealStage, 'ingest'>) => {
+    const q = counts.queues[QUEUE_OF[stage]];
+    return q.batches ? Math.ceil((durations.msPerRecord[QUEUE_OF[stage]] * q.records) / q.batches) : 0;
+  };
+  return { ingest: Math.ceil(durations.ingestMs), router: queueMs('router'), scaler: queueMs('scaler'), notifier: queueMs('notifier') };
+}
+
+/** SQS requests of one queue: each message sent by EventBridge's target, one ReceiveMessage per 64 KB of each batch, one DeleteMessageBatch per batch. */
+const sqsRequests = (counts: ProbeCounts, name: QueueName) => counts.queues[name].sendChunks + counts.queues[name].receiveChunks + counts.queues[name].batches;
+
+/** Log bytes one stage writes on AWS: its INFO+ lines, its metrics' EMF lines, Lambda's own lines per invocation. */
+const logBytes = (counts: ProbeCounts, stage: RealStage, invocations: number) =>
+  (counts.logs[stage]?.bytes ?? 0) + counts.stages[stage].emf.bytes + invocations * PLATFORM_LOG_BYTES;
+
 /**
- * Figure 3: AWS calls per alert and what a million alerts cost at list prices.
- * Counts come from the closed-loop run (both replicas, batches as they form
- * under load); Lambda durations from the open-loop run at 100 alerts/s.
+ * What a mix of alert deliveries costs on AWS at list prices, per million
+ * deliveries, from what local mode did for it: requests, invocations and
+ * GB-s per stage, PutEvents chunks, SQS requests (send, receive, delete; FIFO
+ * priced as FIFO), DynamoDB units as the meter priced every call, log bytes
+ * at INFO, sampled traces. Long polling's empty receives cost the same at any
+ * rate, so they are not per delivery and are left out.
  */
-export async function costModel(input: {
-  readonly closed: ProbeCounts;
-  readonly open: ProbeCounts;
-  readonly occurrences: number;
-  readonly logBytes: number;
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-}): Promise<CostResult> {
-  const prices = JSON.parse(readFileSync(PRICES_PATH, 'utf8')) as Prices;
-  const memoryMb = Number(/memorySize \?\? (\d+)/.exec(readFileSync(FUNCTION_PATH, 'utf8'))?.[1] ?? 256);
-  const { closed, open, occurrences } = input;
-  const per = (n: number) => n / occurrences;
-  const perMillion = (n: number) => round(n * 1e6, 4);
+export function costOf(input: { readonly mix: string; readonly counts: ProbeCounts; readonly deliveries: number; readonly durations: StageDurations; readonly prices: PriceTable; readonly memoryMb: number }): CostResult {
+  const { counts, deliveries, durations, memoryMb } = input;
+  const p = input.prices.prices;
+  const per = (n: number) => n / deliveries;
+  const invocations = invocationsOf(counts);
+  const billed = billedMs(counts, durations);
+  const gbSeconds = (stage: RealStage) => (invocations[stage] * billed[stage] * memoryMb) / 1024 / 1000;
+  const sum = (f: (stage: RealStage) => number) => STAGES.reduce((total, stage) => total + f(stage), 0);
+  const standard = sqsRequests(counts, 'alertscale-alerts') + sqsRequests(counts, 'alertscale-notify');
+  const fifo = sqsRequests(counts, 'alertscale-scale.fifo');
+  const dynamo = (stage: RealStage) => counts.stages[stage].dynamo;
 
-  const callsPerAlert: Record<string, Partial<Record<Stage, number>>> = {};
-  for (const [operation, byStage] of Object.entries(closed.sdk)) {
-    callsPerAlert[operation] = Object.fromEntries(Object.entries(byStage).map(([stage, n]) => [stage, round(per(n!), 3)]));
-  }
-  for (const [stage, stats] of Object.entries(closed.bus)) {
-    (callsPerAlert['EventBridge:PutEvents'] ??= {})[stage as Stage] = round(per(stats!.calls), 3);
-  }
-
-  // SQS, as Lambda's event source drives it: one SendMessage per event (EventBridge's target), one ReceiveMessage and one DeleteMessageBatch per batch.
-  const queue = (name: string) => closed.queues[name] ?? { batches: 0, records: 0, busyMs: 0, chunks: 0 };
-  const awsBatches = (name: string) => {
-    const q = queue(name);
-    if (q.records === 0) return 0;
-    return q.records / Math.min(AWS_BATCH_SIZE, q.records / q.batches);
+  const usd = {
+    api: (stage: RealStage) => (stage === 'ingest' ? counts.ingest.requests * p.apiGatewayHttpApiPerRequest.usd : 0),
+    invocations: (stage: RealStage) => invocations[stage] * p.lambdaPerRequest.usd,
+    duration: (stage: RealStage) => gbSeconds(stage) * p.lambdaArm64PerGbSecond.usd,
+    events: (stage: RealStage) => counts.stages[stage].bus.chunks * p.eventBridgeCustomEventPer64KbChunk.usd,
+    sqs: (stage: RealStage) => (stage === 'ingest' ? 0 : sqsRequests(counts, QUEUE_OF[stage]) * (QUEUES[QUEUE_OF[stage]].fifo ? p.sqsFifoPerRequest.usd : p.sqsStandardPerRequest.usd)),
+    writes: (stage: RealStage) => (dynamo(stage).wru + dynamo(stage).gsiWru) * p.dynamoDbOnDemandPerWriteRequestUnit.usd,
+    reads: (stage: RealStage) => dynamo(stage).rru * p.dynamoDbOnDemandPerReadRequestUnit.usd,
+    logs: (stage: RealStage) => (logBytes(counts, stage, invocations[stage]) / GB) * p.cloudWatchLogsPerGbIngested.usd,
+    traces: (stage: RealStage) => invocations[stage] * XRAY_SAMPLED * p.xRayPerTraceRecorded.usd,
   };
-  const sqsRequests = (name: string) => queue(name).chunks + 2 * awsBatches(name);
-  const standardRequests = sqsRequests('alertscale-alerts') + sqsRequests('alertscale-notify');
-  const fifoRequests = sqsRequests('alertscale-scale.fifo');
-  callsPerAlert['SQS:SendMessage (by EventBridge)'] = { other: round(per(queue('alertscale-alerts').records + queue('alertscale-notify').records + queue('alertscale-scale.fifo').records), 3) };
-  callsPerAlert['SQS:ReceiveMessage + DeleteMessageBatch'] = { other: round(per(2 * (awsBatches('alertscale-alerts') + awsBatches('alertscale-notify') + awsBatches('alertscale-scale.fifo'))), 3) };
+  const archiveUsd = (counts.archiveBytes / GB) * p.eventBridgeArchivePerGbProcessed.usd;
+  const million = (dollars: number) => round(per(dollars) * 1e6, 4);
+  const line = (item: string, quantity: number, unit: string, dollars: number): CostLine => ({ item, perDelivery: round(per(quantity), 5), unit, usdPerMillionDeliveries: million(dollars) });
 
-  // Lambda: ingest once per webhook request; each consumer once per AWS batch. Duration: the open-loop run's time per record, times records.
-  const msPerRecord = (name: string) => {
-    const q = open.queues[name];
-    return q && q.records ? q.busyMs / q.records : 0;
-  };
-  const invocations = closed.ingest.requests + awsBatches('alertscale-alerts') + awsBatches('alertscale-scale.fifo') + awsBatches('alertscale-notify');
-  const ingestMs = open.ingest.requests ? open.ingest.busyMs / open.ingest.requests : 0;
-  const billedMs =
-    closed.ingest.requests * Math.max(1, ingestMs) +
-    ['alertscale-alerts', 'alertscale-scale.fifo', 'alertscale-notify'].reduce((sum, name) => sum + queue(name).records * msPerRecord(name), 0);
-  const gbSeconds = (billedMs / 1000) * (memoryMb / 1024);
-
-  // DynamoDB: each write costs ceil(item size / 1 KB) WRU; each consistent read ceil(size / 4 KB) RRU.
-  const sizes = await itemSizes(input.client, input.tableName, closed);
-  const unitsOf = (keys: Map<string, number>, unitBytes: number) =>
-    [...keys].reduce((sum, [pk, n]) => sum + n * Math.max(1, Math.ceil((sizes[kindOf(pk)] ?? 1024) / unitBytes)), 0);
-  const wru = unitsOf(closed.writtenKeys, 1024);
-  const rru = unitsOf(closed.readKeys, 4096);
-
-  const busEntries = Object.values(closed.bus).reduce((sum, s) => sum + s!.chunks, 0);
-  const busBytes = Object.values(closed.bus).reduce((sum, s) => sum + s!.bytes, 0);
-  const logBytes = input.logBytes + invocations * PLATFORM_LOG_BYTES;
-
-  const line = (item: string, quantity: number, unit: string, usdPerUnit: number): CostLine => ({
-    item,
-    perAlert: round(per(quantity), 4),
-    unit,
-    usdPerMillionAlerts: round(per(quantity) * usdPerUnit * 1e6, 4),
-  });
-  const lines = [
-    line('API Gateway HTTP API requests', closed.ingest.requests, 'requests', prices.apiGatewayHttpApiPerMillionRequests / 1e6),
-    line('Lambda requests', invocations, 'invocations', prices.lambdaPerMillionRequests / 1e6),
-    line(`Lambda duration (${memoryMb} MB arm64)`, gbSeconds, 'GB-s', prices.lambdaArm64PerGbSecond),
-    line('EventBridge custom events (64 KB chunks)', busEntries, 'events', prices.eventBridgeCustomEventsPerMillion / 1e6),
-    line('EventBridge archive (processed)', busBytes / 2 ** 30, 'GB', prices.eventBridgeArchivePerGbProcessed),
-    line('SQS standard requests', standardRequests, 'requests', prices.sqsStandardPerMillionRequests / 1e6),
-    line('SQS FIFO requests', fifoRequests, 'requests', prices.sqsFifoPerMillionRequests / 1e6),
-    line('DynamoDB on-demand writes', wru, 'WRU', prices.dynamoDbOnDemandPerMillionWriteRequestUnits / 1e6),
-    line('DynamoDB on-demand reads', rru, 'RRU', prices.dynamoDbOnDemandPerMillionReadRequestUnits / 1e6),
-    line('CloudWatch Logs ingestion', logBytes / 2 ** 30, 'GB', prices.cloudWatchLogsIngestionPerGb),
-    line('X-Ray traces (5% sampled)', invocations * XRAY_SAMPLED, 'traces', prices.xRayPerMillionTracesRecorded / 1e6),
+  const lines: CostLine[] = [
+    line('API Gateway HTTP API requests', counts.ingest.requests, 'requests', sum(usd.api)),
+    line('Lambda invocations', sum((s) => invocations[s]), 'invocations', sum(usd.invocations)),
+    line(`Lambda duration (${memoryMb} MB arm64)`, sum(gbSeconds) * 1000, 'GB-ms', sum(usd.duration)),
+    line('EventBridge events put (64 KB chunks)', sum((s) => counts.stages[s].bus.chunks), 'events', sum(usd.events)),
+    line('EventBridge archive (processed)', counts.archiveBytes / 1024, 'KB', archiveUsd),
+    line('SQS standard requests', standard, 'requests', standard * p.sqsStandardPerRequest.usd),
+    line('SQS FIFO requests', fifo, 'requests', fifo * p.sqsFifoPerRequest.usd),
+    line('DynamoDB write request units (table + index)', sum((s) => dynamo(s).wru + dynamo(s).gsiWru), 'WRU', sum(usd.writes)),
+    line('DynamoDB read request units', sum((s) => dynamo(s).rru), 'RRU', sum(usd.reads)),
+    line('CloudWatch Logs ingested (INFO)', sum((s) => logBytes(counts, s, invocations[s])) / 1024, 'KB', sum(usd.logs)),
+    line('X-Ray traces recorded (5% sampled)', sum((s) => invocations[s]) * XRAY_SAMPLED, 'traces', sum(usd.traces)),
   ];
-  const writes = (stage?: Stage) =>
-    Object.entries(closed.sdk)
-      .filter(([operation]) => /^DynamoDB:(Put|Update|Delete)Item$/.test(operation))
-      .reduce((sum, [, byStage]) => sum + (stage ? (byStage[stage] ?? 0) : Object.values(byStage).reduce((a, b) => a + (b ?? 0), 0)), 0);
-  const deliveries = closed.deliveries.new + closed.deliveries.duplicate;
+  const total = round(lines.reduce((t, l) => t + l.usdPerMillionDeliveries, 0), 3);
+  const stageUsd = (stage: RealStage) => Object.values(usd).reduce((t, f) => t + f(stage), 0) + (stage === 'ingest' ? archiveUsd : 0);
+  const dynamoByKind: Record<string, { rru: number; wru: number }> = {};
+  for (const stage of STAGES) {
+    for (const [kind, units] of Object.entries(dynamo(stage).byKind)) {
+      const k = (dynamoByKind[kind] ??= { rru: 0, wru: 0 });
+      k.rru += per(units.rru);
+      k.wru += per(units.wru);
+    }
+  }
   return {
-    prices,
-    lambdaMemoryMb: memoryMb,
-    callsPerAlert,
-    dynamoWritesPerNewOccurrence: { router: round(writes('router') / closed.deliveries.new, 3), routerPerDelivery: round(writes('router') / deliveries, 3), allStages: round(writes() / closed.deliveries.new, 3) },
-    putEventsPerAlertAtIngest: round((closed.bus.ingest?.calls ?? 0) / (closed.bus.ingest?.entries || 1), 3),
-    itemSizes: Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, Math.round(v)])),
+    mix: input.mix,
+    deliveries,
     lines,
-    totalUsdPerMillionAlerts: round(lines.reduce((sum, l) => sum + l.usdPerMillionAlerts, 0), 3),
-    plus10msPerInvocationUsd: perMillion(per(invocations) * 0.01 * (memoryMb / 1024) * prices.lambdaArm64PerGbSecond),
+    totalUsdPerMillionDeliveries: total,
+    byStageUsdPerMillionDeliveries: { ingest: million(stageUsd('ingest')), router: million(stageUsd('router')), scaler: million(stageUsd('scaler')), notifier: million(stageUsd('notifier')) },
+    dominant: [...lines].sort((a, b) => b.usdPerMillionDeliveries - a.usdPerMillionDeliveries).slice(0, 3).map((l) => `${l.item} ${Math.round((100 * l.usdPerMillionDeliveries) / (total || 1))}%`),
+    callsPerDelivery: callsPerDelivery(counts, per),
+    invocations,
+    billedMsPerInvocation: billed,
+    dynamoByKind: Object.fromEntries(Object.entries(dynamoByKind).map(([k, v]) => [k, { rru: round(v.rru, 4), wru: round(v.wru, 4) }])),
+    lambdaMemoryMb: memoryMb,
+    plus10msPerInvocationUsd: million(sum((s) => invocations[s]) * 0.01 * (memoryMb / 1024) * p.lambdaArm64PerGbSecond.usd),
   };
+}
+
+function callsPerDelivery(counts: ProbeCounts, per: (n: number) => number): Record<string, Partial<Record<Stage, number>>> {
+  const calls: Record<string, Partial<Record<Stage, number>>> = {};
+  const add = (name: string, stage: Stage, n: number) => {
+    if (n) (calls[name] ??= {})[stage] = round(per(n), 4);
+  };
+  for (const stage of STAGES) {
+    for (const [operation, n] of Object.entries(counts.stages[stage].dynamo.calls)) add(`DynamoDB ${operation}`, stage, n);
+    add('EventBridge PutEvents', stage, counts.stages[stage].bus.calls);
+    add('EventBridge entries', stage, counts.stages[stage].bus.entries);
+  }
+  add('Lambda invocations', 'ingest', counts.ingest.requests);
+  for (const [name, spec] of Object.entries(QUEUES)) {
+    const q = counts.queues[name as QueueName];
+    add(`SQS ${name}: SendMessage`, spec.stage, q.sendChunks);
+    add(`SQS ${name}: ReceiveMessage + DeleteMessageBatch`, spec.stage, q.receiveChunks + q.batches);
+    add('Lambda invocations', spec.stage, q.batches);
+  }
+  return calls;
 }

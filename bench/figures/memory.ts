@@ -4,11 +4,14 @@ import { round } from '../lib/stats';
 
 const SOAK = fileURLToPath(new URL('../memory/soak.ts', import.meta.url));
 
+/** The soak's heap readings, settings and samples. */
 export interface MemoryResult {
   readonly warmupMs: number;
   readonly durationMs: number;
   readonly alertsPerSecond: number;
   readonly notificationsSent: number;
+  /** Notifications posted first to fill local mode's ring of the newest bus events, before the warm-up. */
+  readonly eventRingFilledWith: number;
   readonly non2xx: number;
   readonly deadLetters: number;
   readonly backlogAtEnd: number;
@@ -23,7 +26,7 @@ export interface MemoryResult {
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 2);
 
-/** Figure 5: heap of local mode after warm-up and after a sustained load, in a fresh `node --expose-gc` process. */
+/** Memory: heap of local mode after its bounded buffers are full and a warm-up, and after a sustained load, in a fresh `node --expose-gc` process. */
 export function runMemory(options: { warmupMs: number; durationMs: number; notificationsPerSecond: number }): Promise<MemoryResult> {
   return new Promise((resolve, reject) => {
     const child = fork(SOAK, [], {
@@ -41,7 +44,7 @@ export function runMemory(options: { warmupMs: number; durationMs: number; notif
     const timer = setTimeout(() => child.kill('SIGKILL'), options.warmupMs + options.durationMs + 300_000);
     child.on('message', (message) => {
       const m = message as {
-        warmupMs: number; durationMs: number; alertsPerSecond: number; notificationsSent: number; non2xx: number; deadLetters: number; backlogAtEnd: number;
+        warmupMs: number; durationMs: number; alertsPerSecond: number; notificationsSent: number; eventRingFilledWith: number; non2xx: number; deadLetters: number; backlogAtEnd: number;
         afterWarmup: { heapUsed: number; rss: number }; atEnd: { heapUsed: number; rss: number }; samples: { atMs: number; heapUsed: number; depth: number }[];
       };
       const growth = m.atEnd.heapUsed - m.afterWarmup.heapUsed;
@@ -50,6 +53,7 @@ export function runMemory(options: { warmupMs: number; durationMs: number; notif
         durationMs: m.durationMs,
         alertsPerSecond: m.alertsPerSecond,
         notificationsSent: m.notificationsSent,
+        eventRingFilledWith: m.eventRingFilledWith,
         non2xx: m.non2xx,
         deadLetters: m.deadLetters,
         backlogAtEnd: m.backlogAtEnd,

@@ -27,8 +27,27 @@ export class MatcherSyntaxError extends Error {
 
 // Go's `\s` in RE2 is ASCII only: [\t\n\f\r ]. Alertmanager's own pattern is
 // reused verbatim through re2js, so whitespace, laziness and the order of the
-// operator alternatives (`=~` before `=`) behave exactly as in Go.
-const MATCHER_PATTERN = RE2JS.compile('^\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(=~|=|!=|!~)\\s*((?s).*?)\\s*$');
+// operator alternatives (`=~` before `=`) behave exactly as in Go. It is
+// compiled on first use: compiling it costs a Lambda's cold start several
+// milliseconds, and the matchers of most configurations never need it (below).
+let matcherPattern: RE2JS | undefined;
+const MATCHER_PATTERN_SOURCE = '^\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(=~|=|!=|!~)\\s*((?s).*?)\\s*$';
+
+// The usual shape of a matcher: printable ASCII, nothing between name and operator, and a value
+// that neither starts nor ends with a space. For such input the pattern above can only split it
+// into these same three parts: there is no whitespace for its `\s*` to take, and `=` never stands
+// where `=~` could (the pattern tries `=~` first and always finds the rest), so the split needs no
+// RE2. Anything else goes through the pattern itself.
+const PLAIN_MATCHER = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(=~|=(?!~)|!=|!~)((?:[!-~](?:[ -~]*[!-~])?)?)$/;
+
+/** Name, operator and raw value of a matcher as Alertmanager's pattern splits it, or undefined when it does not match. */
+function splitMatcher(input: string): [name: string, type: MatchType, raw: string] | undefined {
+  const plain = PLAIN_MATCHER.exec(input);
+  if (plain) return [plain[1]!, plain[2] as MatchType, plain[3]!];
+  const found = (matcherPattern ??= RE2JS.compile(MATCHER_PATTERN_SOURCE)).matcher(input);
+  if (!found.find()) return undefined;
+  return [found.group(1) as string, found.group(2) as MatchType, found.group(3) as string];
+}
 
 // model.LabelNameRE: what `match` and `match_re` keys must look like (no colon, unlike matchers).
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -106,13 +125,11 @@ export function matchesAll(matchers: readonly Matcher[], labels: Readonly<Record
  * No braces and no lists: this is what amtool accepts as a label argument.
  */
 export function parseMatcher(input: string): Matcher {
-  const found = MATCHER_PATTERN.matcher(input);
-  if (!found.find()) {
+  const split = splitMatcher(input);
+  if (!split) {
     throw new MatcherSyntaxError(`bad matcher format: ${input}`, input);
   }
-  const name = found.group(1) as string;
-  const type = found.group(2) as MatchType;
-  const raw = found.group(3) as string;
+  const [name, type, raw] = split;
 
   let text = raw;
   let expectTrailingQuote = false;
