@@ -3,7 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { EventEnvelope } from '../../lambdas/local/emulators/local-bus';
 import type { LocalPipeline } from '../../lambdas/local/pipeline';
 import { DetailType, EVENT_SOURCE, type BusEvent } from '../../lambdas/shared/events';
-import { METRIC, type MetricName } from '../../lambdas/shared/metrics';
+import { METRIC, type CounterName } from '../../lambdas/shared/metrics';
 import { DynamoMeter, emptyDynamoUsage, type DynamoUsage } from './dynamo-meter';
 import { emfLineBytes, type LogMeter, type LogUsage } from './log-meter';
 
@@ -268,7 +268,7 @@ export class PipelineProbe {
   private instrumentMetrics(): void {
     const metrics = this.pipeline.metrics;
     const count = metrics.count.bind(metrics);
-    metrics.count = (name: MetricName, value: number, dimensions?: Readonly<Record<string, string>>) => {
+    metrics.count = (name: CounterName, value: number, dimensions?: Readonly<Record<string, string>>) => {
       const stage = this.current();
       if (value !== 0) {
         const emf = this.counts.stages[stage].emf;
