@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQSEvent } from 'aws-lambda';
 import type { EventEnvelope } from '../../lambdas/local/emulators/local-bus';
 import type { LocalPipeline } from '../../lambdas/local/pipeline';
-import { DetailType, EVENT_SOURCE, type BusEvent } from '../../lambdas/shared/events';
+import { DetailType, EVENT_SOURCE, patterns, type BusEvent } from '../../lambdas/shared/events';
+import { matchesPattern } from '../../lambdas/local/emulators/event-pattern';
 import { METRIC, type CounterName } from '../../lambdas/shared/metrics';
 import { DynamoMeter, emptyDynamoUsage, type DynamoUsage } from './dynamo-meter';
 import { emfLineBytes, type LogMeter, type LogUsage } from './log-meter';
@@ -205,8 +206,8 @@ export class PipelineProbe {
   private observe(event: EventEnvelope): void {
     const type = event['detail-type'];
     this.counts.events[type] = (this.counts.events[type] ?? 0) + 1;
-    // The archive keeps every event of source alertscale, as delivered (the envelope).
-    if (event.source === EVENT_SOURCE && this.meteringOn) this.unarchived.push(event);
+    // The archive keeps what the stack's archive pattern matches, as delivered (the envelope).
+    if (this.meteringOn && matchesPattern(patterns.archived, { ...event })) this.unarchived.push(event);
     const detail = event.detail as { decisionIds?: string[]; outcome?: string };
     if (type === DetailType.ScalingAction) {
       const at = performance.now();

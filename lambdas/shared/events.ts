@@ -272,6 +272,14 @@ export type EventPattern = { readonly [key: string]: EventPattern | readonly unk
 export const patterns = {
   /** Every notification accepted at ingest: the router's input. */
   notifications: { source: [EVENT_SOURCE], 'detail-type': [DetailType.Notification] },
+  /**
+   * What the bus archive keeps: the notifications only. Everything else on the
+   * bus is derived from them, so they are the whole history (what
+   * `alertscale replay` and an EventBridge replay to the router need), and an
+   * archive of derived events would be a hazard: replaying `Notify Requested`
+   * pages people again. About a third of the bytes of archiving every event.
+   */
+  archived: { source: [EVENT_SOURCE], 'detail-type': [DetailType.Notification] },
   /** Scale requests for one node group: one rule (and FIFO message group) per node group. */
   scaleRequested: (nodeGroup: string): EventPattern => ({
     source: [EVENT_SOURCE],

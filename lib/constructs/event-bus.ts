@@ -1,6 +1,6 @@
 import { Duration, Stack, aws_events as events, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DetailType, EVENT_SOURCE } from '../../lambdas/shared/events';
+import { DetailType, EVENT_SOURCE, patterns } from '../../lambdas/shared/events';
 import { ACTION_DETAIL_TYPES } from '../bus-access';
 
 /** Properties of an {@link AlertscaleEventBus}. */
@@ -33,13 +33,14 @@ export interface BusPublishers {
 /**
  * The custom EventBridge bus every stage of alertscale talks through, and the
  * public contract other teams subscribe to (see `lambdas/shared/events.ts`).
- * Its archive keeps every event with source `alertscale`, so an operator can
- * replay a window of alerts after fixing a bad route or a failed stage.
+ * Its archive keeps every `Alertmanager Notification` (`patterns.archived`),
+ * the history everything else is derived from, so an operator can replay a
+ * window of alerts to the router after fixing a bad route or a failed stage.
  */
 export class AlertscaleEventBus extends Construct {
   /** The bus. */
   readonly bus: events.EventBus;
-  /** The archive of alertscale's own events. */
+  /** The archive of the notifications alertscale accepted. */
   readonly archive: events.Archive;
 
   constructor(scope: Construct, id: string, props: AlertscaleEventBusProps = {}) {
@@ -49,8 +50,8 @@ export class AlertscaleEventBus extends Construct {
       description: 'alertscale: Alertmanager notifications, decisions and actions',
     });
     this.archive = this.bus.archive('Archive', {
-      description: 'alertscale: every alertscale event, for replay',
-      eventPattern: { source: [EVENT_SOURCE] },
+      description: 'alertscale: every accepted Alertmanager notification, for replay',
+      eventPattern: { source: [...patterns.archived.source], detailType: [...patterns.archived['detail-type']] },
       retention: props.archiveRetention ?? Duration.days(30),
     });
   }

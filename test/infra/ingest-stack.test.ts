@@ -183,11 +183,11 @@ describe('event bus', () => {
     built.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'alertscale' });
   });
 
-  it('archives every alertscale event for 30 days', () => {
+  it('archives the notifications for 30 days', () => {
     const { template, stack } = built;
     template.hasResourceProperties('AWS::Events::Archive', {
       SourceArn: stack.resolve(stack.eventBus.bus.eventBusArn),
-      EventPattern: { source: [EVENT_SOURCE] },
+      EventPattern: Match.objectEquals({ source: [EVENT_SOURCE], 'detail-type': ['Alertmanager Notification'] }),
       RetentionDays: 30,
     });
   });

@@ -1,5 +1,5 @@
 import { aws_iam as iam } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTION_DETAIL_TYPES } from '../../../lib/bus-access';
 import { AlertscaleEventBus } from '../../../lib/constructs/event-bus';
@@ -24,8 +24,11 @@ const busArn = {
 };
 
 describe('AlertscaleEventBus, alone on a stack', () => {
-  it('archives every alertscale event for 30 days', () => {
-    busAlone().template.hasResourceProperties('AWS::Events::Archive', { EventPattern: { source: ['alertscale'] }, RetentionDays: 30 });
+  it('archives the notifications, and nothing derived from them, for 30 days', () => {
+    busAlone().template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: Match.objectEquals({ source: ['alertscale'], 'detail-type': ['Alertmanager Notification'] }),
+      RetentionDays: 30,
+    });
   });
 
   it('names the action detail-types: everything a stage but ingest publishes', () => {
