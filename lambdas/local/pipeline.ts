@@ -91,7 +91,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const clock = options.clock ?? systemClock;
   const dynamo = options.dynamo ?? (await startEmbeddedDynamo({ path: dataDir }));
   const decisions = new DynamoDecisionStore(dynamo.client, dynamo.tableName, clock);
-  const bus = new LocalEventBus();
+  const bus = new LocalEventBus(clock);
   const events = new EventLog(bus);
   const queuesByName = new Map<string, LocalQueue>();
   let scaling: LocalScaler | undefined;
