@@ -6,19 +6,19 @@ import { checkCommand } from './check';
 import { asksForHelp, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command';
 import { processIo, type Io } from './io';
 import { pauseCommand, resumeCommand } from './pause';
+import { replayCommand } from './replay';
 import { routesCommand } from './routes';
 import { serveCommand } from './serve';
 
 /**
  * The `alertscale` command line: one module per command, dispatched by
- * name. The usage text lists the commands in this order. `replay`
- * (cli/replay.ts, exporting `replayCommand`) goes after `routes`.
+ * name. The usage text lists the commands in this order.
  */
 const COMMANDS: readonly Command[] = [
   serveCommand,
   checkCommand,
   routesCommand,
-  // replayCommand,
+  replayCommand,
   pauseCommand,
   resumeCommand,
 ];
