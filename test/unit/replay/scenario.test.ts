@@ -105,7 +105,7 @@ alerts:
       'alerts[0].resolve: resolve must come after at (line 5, column 5)',
       'alerts[0].resolv: unknown key; did you mean "resolve"? (line 6, column 5)',
     ]);
-    expect(problemsOf('alerts:\n  - { labels: { alertname: A }, at: 5m, resolve: 1m }')).toEqual(['alerts[0].resolve: resolve must come after at (line 2, column 40)']);
+    expect(problemsOf('alerts:\n  - { labels: { alertname: A }, at: 5m, resolve: 1m }')).toEqual(['alerts[0].resolve: resolve must come after at (line 2, column 41)']);
     expect(problemsOf('alerts: [')[0]).toMatch(/line 1/);
   });
 
