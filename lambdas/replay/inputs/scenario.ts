@@ -208,7 +208,8 @@ function alertOrder(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
     if (x !== undefined && y !== undefined && x !== y) return x < y ? -1 : 1;
     if ((x === undefined) !== (y === undefined)) return x === undefined ? 1 : -1;
   }
-  return labelString(a) < labelString(b) ? -1 : labelString(a) > labelString(b) ? 1 : 0;
+  const [x, y] = [labelString(a), labelString(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** A label set as Prometheus' `LabelSet.String()` prints it: `{a="1", b="2"}`, sorted by name. */
@@ -224,6 +225,14 @@ function common(sets: readonly Readonly<Record<string, string>>[]): Record<strin
   return Object.fromEntries(Object.entries(first).filter(([name, value]) => rest.every((set) => set[name] === value)));
 }
 
+// Computed once per alert, not once per notification: a day of re-sends shapes each alert hundreds of times.
+const fingerprints = new WeakMap<ScenarioAlert, string>();
+const fingerprintOf = (alert: ScenarioAlert) => {
+  let fingerprint = fingerprints.get(alert);
+  if (fingerprint === undefined) fingerprints.set(alert, (fingerprint = labelSetFingerprint(alert.labels)));
+  return fingerprint;
+};
+
 function webhookBody(scenario: Scenario, group: AlertGroup, alerts: readonly ScenarioAlert[], flush: number) {
   const iso = (offset: number) => new Date(scenario.start + offset).toISOString();
   const shaped = [...alerts]
@@ -237,7 +246,7 @@ function webhookBody(scenario: Scenario, group: AlertGroup, alerts: readonly Sce
         startsAt: iso(alert.at),
         endsAt: resolved ? iso(alert.resolve!) : ZERO_TIME,
         generatorURL: alert.generator_url,
-        fingerprint: labelSetFingerprint(alert.labels),
+        fingerprint: fingerprintOf(alert),
       };
     });
   return {
