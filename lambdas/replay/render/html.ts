@@ -125,7 +125,7 @@ svg{width:100%;max-width:${WIDTH}px;height:auto;background:#fff;border:1px solid
 .action-mark{stroke:#fff;stroke-width:1}.action-mark.outcome-failed,.action-mark.outcome-fallback{stroke:#000;stroke-width:1.5}
 figcaption{margin-top:6px}.legend{border:1px solid #ccc;background:#fafafa;margin-right:6px;padding:2px 8px;cursor:pointer}.legend[aria-pressed=false]{opacity:.4}
 .legend span{display:inline-block;width:10px;height:10px;margin-right:6px}table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f4f4f4}.timeline td:nth-child(7){color:#666;font-size:12px}pre{background:#f7f7f7;padding:8px;overflow:auto}`;
+th{background:#f4f4f4}.timeline td{white-space:nowrap}.timeline td:nth-child(7){white-space:normal;color:#666;font-size:12px;min-width:320px}pre{background:#f7f7f7;padding:8px;overflow:auto}`;
 
 // Clicking a node group in the legend hides or shows its line and marks.
 const SCRIPT = `document.querySelectorAll('button.legend').forEach(function(button){button.addEventListener('click',function(){
