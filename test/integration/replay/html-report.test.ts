@@ -66,8 +66,10 @@ describe('replay --html in headless Chromium', () => {
   it('hides a node group from the chart when its legend is clicked', async () => {
     const { page, errors } = await open(reportHtml(await replay({ config, history })), 'replay-report-legend.png');
     await page.locator('button.legend[data-node-group="gpu-h100"]').click();
-    expect(await page.locator('svg#chart path.series[data-node-group="gpu-h100"]').evaluate((path) => getComputedStyle(path).display)).toBe('none');
-    expect(await page.locator('svg#chart path.series[data-node-group="gpu-a100"]').evaluate((path) => getComputedStyle(path).display)).not.toBe('none');
+    expect(await page.locator('svg#chart path.series[data-node-group="gpu-h100"]').isVisible()).toBe(false);
+    expect(await page.locator('svg#chart path.series[data-node-group="gpu-a100"]').isVisible()).toBe(true);
+    await page.locator('button.legend[data-node-group="gpu-h100"]').click();
+    expect(await page.locator('svg#chart path.series[data-node-group="gpu-h100"]').isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
