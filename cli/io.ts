@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
 /**
  * Everything a command reaches outside itself, passed in rather than taken
@@ -15,6 +15,12 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a text file (UTF-8); throws Node's error (with its `code`) when it cannot. */
   readFile(path: string): string;
+  /** Reads a file's bytes (a gzip capture); throws Node's error when it cannot. */
+  readBytes(path: string): Buffer;
+  /** The names in a directory, or `undefined` when `path` is not one (a file, or nothing). */
+  listDirectory(path: string): string[] | undefined;
+  /** Writes a text file (UTF-8), replacing it: `replay --html`. */
+  writeFile(path: string, text: string): void;
   /** The global `fetch`, for `pause` and `resume`. */
   fetch(url: string, init: RequestInit): Promise<Response>;
   /** The current time, for `check`'s time intervals when no `--at` is given. */
@@ -30,6 +36,15 @@ export function processIo(): Io {
     err: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),
+    readBytes: (path) => readFileSync(path),
+    listDirectory: (path) => {
+      try {
+        return statSync(path).isDirectory() ? readdirSync(path) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    writeFile: (path, text) => writeFileSync(path, text),
     fetch: (url, init) => fetch(url, init),
     now: () => new Date(),
     untilStopped: () =>

@@ -1,23 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../lambdas/shared/config/load';
 import { LocalStartError } from '../lambdas/local/http-server';
+import { WebhookRecordingError } from '../lambdas/local/webhook-recorder';
 import { checkCommand } from './check';
 import { asksForHelp, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type Command } from './command';
 import { processIo, type Io } from './io';
 import { pauseCommand, resumeCommand } from './pause';
+import { replayCommand } from './replay';
 import { routesCommand } from './routes';
 import { serveCommand } from './serve';
 
 /**
  * The `alertscale` command line: one module per command, dispatched by
- * name. The usage text lists the commands in this order. `replay`
- * (cli/replay.ts, exporting `replayCommand`) goes after `routes`.
+ * name. The usage text lists the commands in this order.
  */
 const COMMANDS: readonly Command[] = [
   serveCommand,
   checkCommand,
   routesCommand,
-  // replayCommand,
+  replayCommand,
   pauseCommand,
   resumeCommand,
 ];
@@ -46,7 +47,7 @@ Exit codes: 0 done, 1 failed (invalid configuration, failed test, refused reques
 
 /** A failure meant for a person: its message is the whole story, no stack trace. */
 function isKnownFailure(error: unknown): error is Error {
-  return error instanceof ConfigError || error instanceof LocalStartError;
+  return error instanceof ConfigError || error instanceof LocalStartError || error instanceof WebhookRecordingError;
 }
 
 async function runCommand(command: Command, args: readonly string[], io: Io): Promise<number> {

@@ -17,7 +17,8 @@ Flags, and the environment variable each falls back to:
   --port N         PORT           port to listen on (default 8080; 0 picks a free one)
   --host H         HOST           address to listen on (default 127.0.0.1; 0.0.0.0 for other machines)
   --data-dir DIR   DATA_DIR       keep decisions and queued work in DIR (default: in memory)
-  --record FILE    RECORD         record each webhook to FILE for replay (accepted; not written yet)
+  --record FILE    RECORD         append each accepted webhook to FILE for \`alertscale replay\`
+                                  (rotated to FILE.1 … FILE.5 past 64 MiB each, with a warning)
                    WEBHOOK_TOKEN  the token Alertmanager must send (default: generated and printed)
                    API_TOKEN      the token of /api/* and pause/resume (accepted; this version
                                   still uses WEBHOOK_TOKEN for them)

@@ -22,6 +22,14 @@ export interface IngestResponse {
   readonly body: string;
 }
 
+/** A webhook ingest accepted: when (the `receivedAt` its event carries), its body as parsed, and its notification id. */
+export interface AcceptedWebhook {
+  readonly receivedAt: string;
+  /** The JSON document as it was posted, before validation filled in defaults. */
+  readonly body: unknown;
+  readonly notificationId: string;
+}
+
 export interface IngestDeps {
   readonly bus: EventBus;
   /** The webhook token; `undefined` or empty means none is configured, and every request is refused. */
@@ -33,6 +41,12 @@ export interface IngestDeps {
   /** @default 4 MiB - under Lambda's 6 MB synchronous payload limit */
   readonly maxBodyBytes?: number;
   readonly publish?: PublishOptions;
+  /**
+   * Told of every webhook once it is on the bus, before the 2xx: local mode's
+   * `serve --record` writes the history `replay` reads from it. Must not
+   * throw. @default - nobody is told
+   */
+  readonly onAccepted?: (accepted: AcceptedWebhook) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -149,8 +163,9 @@ export function createIngest(deps: IngestDeps) {
     const notificationId = randomUUID();
     const alerts = parsed.data.alerts.length;
     let events: BusEvent<NotificationEvent>[];
+    const receivedAt = deps.clock().toISOString();
     try {
-      events = notificationEvents(parsed.data, deps.clock().toISOString(), notificationId);
+      events = notificationEvents(parsed.data, receivedAt, notificationId);
       await publishAll(deps.bus, events, { log: deps.log, ...deps.publish });
     } catch (error) {
       if (error instanceof AlertTooLargeError || error instanceof EventTooLargeError) {
@@ -159,6 +174,7 @@ export function createIngest(deps: IngestDeps) {
       deps.log.error('could not put the notification on the bus; answering 5xx so Alertmanager retries', { error: (error as Error).message, notificationId, alerts });
       return json(503, { error: 'could not put the notification on the event bus; retry' });
     }
+    deps.onAccepted?.({ receivedAt, body: document, notificationId });
     deps.metrics?.count(METRIC.NotificationsAccepted, 1);
     deps.log.info('accepted notification', { notificationId, receiver: parsed.data.receiver, groupKey: parsed.data.groupKey, alerts, parts: events.length });
     return json(200, { accepted: alerts, notificationId, parts: events.length });

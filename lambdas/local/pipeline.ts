@@ -8,6 +8,7 @@ import { localNotifier } from '../notifier/local';
 import { localRouter } from '../router/local';
 import { localScaler, nodeGroupsView, type LocalScaler, type NodeGroupView } from '../scaler/local';
 import { EventLog } from './event-log';
+import { WebhookRecorder } from './webhook-recorder';
 import { PrometheusRegistry } from './prometheus';
 import type { LocalStageWiring } from './stage-wiring';
 import type { Config } from '../shared/config/schema';
@@ -34,6 +35,11 @@ export interface LocalPipelineOptions {
    * restart it); the pipeline stops it on `stop()`. @default - one started on `dataDir`
    */
   readonly dynamo?: EmbeddedDynamo | undefined;
+  /**
+   * Appends every accepted webhook to this file as JSON lines for `alertscale
+   * replay` (see `WebhookRecorder`), before its 2xx. @default - nothing is recorded
+   */
+  readonly record?: string | undefined;
 }
 
 /** What `redrive` moved back, per queue. */
@@ -89,9 +95,11 @@ const envelopeBody = (event: EventEnvelope) => JSON.stringify(event);
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const { config, dataDir } = options;
   const clock = options.clock ?? systemClock;
+  // Opened first: a recording that cannot be opened fails the start before anything else runs.
+  const recorder = options.record ? WebhookRecorder.open({ path: options.record, log: options.log('record') }) : undefined;
   const dynamo = options.dynamo ?? (await startEmbeddedDynamo({ path: dataDir }));
   const decisions = new DynamoDecisionStore(dynamo.client, dynamo.tableName, clock);
-  const bus = new LocalEventBus();
+  const bus = new LocalEventBus(clock);
   const events = new EventLog(bus);
   const queuesByName = new Map<string, LocalQueue>();
   let scaling: LocalScaler | undefined;
@@ -161,7 +169,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   // Every queue and rule exists now: what the journals held when the process last stopped can run.
   queues.forEach((queue) => queue.start());
 
-  const ingest = createIngest({ bus, token: async () => options.token, log: options.log('ingest'), clock, metrics });
+  const ingest = createIngest({ bus, token: async () => options.token, log: options.log('ingest'), clock, metrics, onAccepted: recorder && ((accepted) => recorder.record(accepted)) });
 
   const idle = async () => {
     // A queue may feed another: drain until all are empty at once.
@@ -195,6 +203,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // not finished stays in the journal and runs again on the next start.
       await Promise.race([Promise.all(queues.map((q) => q.settled())), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       journals.forEach((journal) => journal.close());
+      recorder?.close();
       await dynamo.stop();
     },
   };

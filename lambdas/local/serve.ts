@@ -7,6 +7,7 @@ import { consoleLog } from './console-log';
 import { startLocalServer, type LocalServer } from './http-server';
 import { controlRoutes } from './control-routes';
 import { startLocalPipeline, type LocalPipeline } from './pipeline';
+import { DEFAULT_RECORDING_MAX_BYTES, DEFAULT_RECORDINGS_KEPT } from './webhook-recorder';
 
 export interface ServeOptions {
   readonly configPath: string;
@@ -16,8 +17,8 @@ export interface ServeOptions {
   readonly token?: string | undefined;
   readonly dataDir?: string | undefined;
   /**
-   * Where to append each webhook received, as JSON lines `{"receivedAt", "body"}`, for
-   * `alertscale replay`. Accepted and shown in the banner; this version writes nothing yet.
+   * Where to append each webhook accepted, as JSON lines `{"receivedAt", "body"}`, for
+   * `alertscale replay` (rotated past 64 MiB, see `WebhookRecorder`).
    * @default - nothing is recorded
    */
   readonly record?: string | undefined;
@@ -46,7 +47,7 @@ export async function serve(options: ServeOptions): Promise<RunningLocalMode> {
   const generated = !options.token;
   const token = options.token || randomBytes(18).toString('base64url');
 
-  const pipeline = await startLocalPipeline({ config, token, log: (component) => consoleLog(component), dataDir: options.dataDir });
+  const pipeline = await startLocalPipeline({ config, token, log: (component) => consoleLog(component), dataDir: options.dataDir, record: options.record });
   let server: LocalServer;
   try {
     server = await startLocalServer({ pipeline, token, apiToken: options.apiToken, log, port: options.port, host: options.host, routes: controlRoutes(pipeline) });
@@ -133,7 +134,7 @@ export function startBanner(facts: BannerFacts): string[] {
     `  config:    ${facts.configPath} (${config.node_groups.length} node groups, ${config.receivers.length} receivers)`,
     `  data:      ${data}`,
     `  token:     ${facts.generated ? `${facts.token}  (generated; set WEBHOOK_TOKEN to choose one)` : 'from WEBHOOK_TOKEN'}`,
-    ...(facts.record ? [`  record:    ${facts.record} (accepted; this version does not write recordings yet)`] : []),
+    ...(facts.record ? [`  record:    ${facts.record} (every accepted webhook, for alertscale replay; rotated to ${facts.record}.1 past ${DEFAULT_RECORDING_MAX_BYTES / 2 ** 20} MiB, ${DEFAULT_RECORDINGS_KEPT} kept)`] : []),
     facts.generated ? 'Try it:' : 'Try it, in a shell with WEBHOOK_TOKEN exported as for this server:',
     ...(facts.generated ? [`  export WEBHOOK_TOKEN=${facts.token}`] : []),
     `  curl -H "Authorization: Bearer $WEBHOOK_TOKEN" ${facts.url}/api/decisions`,

@@ -1,24 +1,47 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { needBinary } from '../support/binaries';
 import { codeBlocks, transcript, type CodeBlock } from '../support/markdown-blocks';
 
 /**
  * The README, followed literally: every `sh` block runs exactly as written,
- * from the repository's root, in a shell with none of alertscale's variables
- * set (as a newcomer's would be), unless the line above it says why it is not
- * run; every `text` block written as a terminal transcript (`$ command`, then
- * its output) runs each command and must print exactly that. So the README's
- * commands cannot rot: a changed flag, message or file breaks this test.
+ * in a checkout of the repository, in a shell with none of alertscale's
+ * variables set (as a newcomer's would be), unless the line above it says why
+ * it is not run; a `text` block right after it shows lines its output must
+ * hold (`…` elides). Every `text` block written as a terminal transcript
+ * (`$ command`, then its output) runs each command and must print exactly
+ * that. So the README's commands cannot rot: a changed flag, message or file
+ * breaks this test.
  */
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
+
+/**
+ * Where the blocks run: the repository's files as a reader has them, linked
+ * into a scratch directory, so what a block writes (`slower.yml`, a report)
+ * lands there and not in the working tree.
+ */
+const CHECKOUT_ENTRIES = ['bin', 'cli', 'lambdas', 'config', 'examples', 'docs', 'test', 'node_modules', 'package.json', 'tsconfig.json'];
+const checkout = mkdtempSync(join(tmpdir(), 'alertscale-readme-'));
+for (const name of CHECKOUT_ENTRIES) symlinkSync(join(repoRoot, name), join(checkout, name));
+afterAll(() => rmSync(checkout, { recursive: true, force: true }));
 const blocks = codeBlocks(readme);
 const shellBlocks = blocks.filter((block) => block.lang === 'sh');
 const runnable = shellBlocks.filter((block) => block.notRun === undefined);
+/** The lines a `text` block right after `block` (only blank lines between) shows of its output; none when there is no such block. */
+const shownAfter = (block: CodeBlock): string[] => {
+  const next = blocks[blocks.indexOf(block) + 1];
+  if (!next || next.lang !== 'text' || transcript(next)) return [];
+  const closingFence = block.line + block.content.split('\n').length + 1;
+  const between = readme.split('\n').slice(closingFence, next.line - 1);
+  if (between.some((line) => line.trim() !== '')) return [];
+  return next.content.split('\n').filter((line) => line.trim() !== '' && line !== '…');
+};
 const transcripts = blocks.flatMap((block) => {
   const steps = transcript(block);
   return steps ? [{ block, steps }] : [];
@@ -50,7 +73,7 @@ const heading = (block: CodeBlock) =>
  * afterwards, and resolves to its exit code and everything it printed.
  */
 async function runShell(script: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: repoRoot, env: shellEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: checkout, env: shellEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -110,13 +133,15 @@ describe('README.md, followed literally', () => {
       const { code, output } = await runShell(block.content, 150_000);
       expect(code, `README.md:${block.line} exited ${code}; it printed:\n${output}`).toBe(0);
       for (const shown of SHOWS[heading(block)] ?? []) expect(output, `README.md:${block.line} printed:\n${output}`).toContain(shown);
+      const printed = output.split('\n');
+      for (const line of shownAfter(block)) expect(printed, `README.md:${block.line} shows a line it did not print: ${line}`).toContain(line);
     });
   }
 
   for (const { block, steps } of transcripts) {
     for (const step of steps) {
       it(`prints what README.md:${block.line} shows for: ${step.command}`, { timeout: 60_000 }, () => {
-        const result = spawnSync('bash', ['-c', `${step.command} 2>&1`], { cwd: repoRoot, env: shellEnv(), encoding: 'utf8', timeout: 50_000 });
+        const result = spawnSync('bash', ['-c', `${step.command} 2>&1`], { cwd: checkout, env: shellEnv(), encoding: 'utf8', timeout: 50_000 });
         expect(result.stdout.trimEnd()).toBe(step.output.trimEnd());
       });
     }

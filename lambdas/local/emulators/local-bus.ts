@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../shared/clock';
 import { EVENT_SOURCE, type BusEvent, type EventPattern } from '../../shared/events';
 import type { EventBus, PutOutcome } from '../../shared/publish';
 import { matchesPattern } from './event-pattern';
@@ -26,11 +27,14 @@ export interface LocalRule {
  * The in-process event bus of local mode. Events are wrapped in EventBridge's
  * envelope and delivered to every rule whose pattern matches — the same
  * pattern objects the stack gives its EventBridge rules — and to listeners,
- * which see everything (tests, the console).
+ * which see everything (tests, the console). Each envelope's `time` is the
+ * pipeline's clock, as EventBridge stamps the time it took the event.
  */
 export class LocalEventBus implements EventBus {
   private readonly rules: LocalRule[] = [];
   private readonly listeners = new Set<(event: EventEnvelope) => void>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   addRule(rule: LocalRule): void {
     this.rules.push(rule);
@@ -50,7 +54,7 @@ export class LocalEventBus implements EventBus {
         'detail-type': event.detailType,
         source: EVENT_SOURCE,
         account: '000000000000',
-        time: new Date().toISOString(),
+        time: this.clock().toISOString(),
         region: 'local',
         resources: [],
         // A copy, as a real bus would hand out: no consumer can mutate what another sees.

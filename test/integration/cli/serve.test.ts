@@ -57,9 +57,25 @@ describe('alertscale serve', () => {
     });
   });
 
-  it('passes --record and RECORD through, and says it does not write yet', async () => {
-    await withServe(['--record', 'flag.jsonl'], { WEBHOOK_TOKEN: 'example-token', RECORD: 'env.jsonl', API_TOKEN: 'api-token' }, async ({ output }) => {
-      expect(output()).toContain('  record:    flag.jsonl (accepted; this version does not write recordings yet)');
+  it('records every accepted webhook to --record FILE as a JSON line of receivedAt and the body as posted', async () => {
+    const file = tempFile('history.jsonl', '');
+    await withServe(['--record', file], { WEBHOOK_TOKEN: 'example-token', RECORD: undefined }, async ({ url, output }) => {
+      expect(output()).toContain(`  record:    ${file} (every accepted webhook`);
+      const accepted = await fetch(`${url}/alertmanager`, { method: 'POST', headers: { authorization: 'Bearer example-token' }, body: notification() });
+      expect(accepted.status).toBe(200);
+      // Refused webhooks are not history.
+      expect((await fetch(`${url}/alertmanager`, { method: 'POST', body: notification() })).status).toBe(401);
+      // Written before the 2xx: the line is there as soon as the answer is.
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines).toEqual([{ receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), body: JSON.parse(notification()) }]);
+    });
+  });
+
+  it('takes the recording file from RECORD when no --record is given', async () => {
+    const file = tempFile('from-env.jsonl', '');
+    await withServe([], { WEBHOOK_TOKEN: 'example-token', RECORD: file }, async ({ url }) => {
+      await fetch(`${url}/alertmanager`, { method: 'POST', headers: { authorization: 'Bearer example-token' }, body: notification() });
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
     });
   });
 

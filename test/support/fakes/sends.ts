@@ -1,20 +1,10 @@
-import type { SendKey, SendRecord, SendStore } from '../../../lambdas/notifier/ports';
+import { MemorySendStore } from '../../../lambdas/adapters/memory/send-store';
+import type { SendRecord } from '../../../lambdas/notifier/ports';
 
-/** Sends in memory, with the DynamoDB adapter's semantics (first write wins). */
-export class InMemorySendStore implements SendStore {
-  readonly records = new Map<string, SendRecord>();
-
-  private static key(key: SendKey): string {
-    return `${key.decisionId}#${key.actionId}`;
-  }
-
-  async find(key: SendKey): Promise<SendRecord | undefined> {
-    return this.records.get(InMemorySendStore.key(key));
-  }
-
-  async recordSent(record: SendRecord): Promise<boolean> {
-    if (this.records.has(InMemorySendStore.key(record))) return false;
-    this.records.set(InMemorySendStore.key(record), record);
-    return true;
+/** Sends in memory: the runtime's adapter (first write wins, expired counts as absent), with its records open to tests. */
+export class InMemorySendStore extends MemorySendStore {
+  /** Every send recorded, by `decisionId#actionId`. */
+  get sent(): ReadonlyMap<string, SendRecord> {
+    return this.records;
   }
 }

@@ -81,6 +81,8 @@ describe('the start banner', () => {
 
   it('shows the recording file only when one is given', () => {
     expect(startBanner(facts()).some((line) => line.startsWith('  record:'))).toBe(false);
-    expect(startBanner(facts({ record: 'webhooks.jsonl' }))).toContain('  record:    webhooks.jsonl (accepted; this version does not write recordings yet)');
+    expect(startBanner(facts({ record: 'webhooks.jsonl' }))).toContain(
+      '  record:    webhooks.jsonl (every accepted webhook, for alertscale replay; rotated to webhooks.jsonl.1 past 64 MiB, 5 kept)',
+    );
   });
 });

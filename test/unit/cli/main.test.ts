@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { main, USAGE } from '../../../cli/main';
 import { memoryIo } from './memory-io';
 
-const COMMANDS = ['serve', 'check', 'routes', 'pause', 'resume'];
+const COMMANDS = ['serve', 'check', 'routes', 'replay', 'pause', 'resume'];
 
 async function run(argv: string[]) {
   const io = memoryIo();
@@ -30,8 +30,8 @@ describe('the alertscale dispatcher', () => {
   });
 
   it('refuses an unknown command with exit code 2', async () => {
-    const result = await run(['replay']);
-    expect([result.exitCode, result.stderr.split('\n')[0]]).toEqual([2, 'alertscale: error: unknown command "replay"']);
+    const result = await run(['rehearse']);
+    expect([result.exitCode, result.stderr.split('\n')[0]]).toEqual([2, 'alertscale: error: unknown command "rehearse"']);
   });
 
   it.each(COMMANDS)('answers %s --help with its own usage and exit code 0', async (name) => {

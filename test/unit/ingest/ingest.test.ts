@@ -243,3 +243,22 @@ describe('ingest: putting events on EventBridge', () => {
     expect(response.statusCode).toBe(503);
   });
 });
+
+describe('ingest: telling a recorder what it accepted', () => {
+  it('tells onAccepted the receivedAt its event carries and the body as posted, once it is on the bus', async () => {
+    const told: unknown[] = [];
+    const { bus, ingest } = ingestWith({ onAccepted: (accepted) => told.push({ ...accepted, eventsOnBus: bus.events.length }) });
+    const body = fixture('alertmanager/queue-depth-group.json');
+    await ingest(post(body));
+    const [detail] = partsOf(bus);
+    expect(told).toEqual([{ receivedAt: detail!.receivedAt, body, notificationId: detail!.notificationId, eventsOnBus: 1 }]);
+  });
+
+  it('tells onAccepted nothing of a webhook it refused', async () => {
+    const told: unknown[] = [];
+    const { ingest } = ingestWith({ onAccepted: (accepted) => told.push(accepted) });
+    expect((await ingest(post({ version: '4' }))).statusCode).toBe(400);
+    expect((await ingest(post(fixture('alertmanager/queue-depth-group.json'), {}))).statusCode).toBe(401);
+    expect(told).toEqual([]);
+  });
+});

@@ -1,0 +1,131 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/** A message a queue gave up on after its receives, and the consumer's reason. */
+export interface ReplayDeadLetter {
+  readonly queue: string;
+  readonly body: string;
+  readonly reason: string;
+}
+
+export type DrainConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+interface Message {
+  readonly messageId: string;
+  readonly body: string;
+  readonly groupId?: string | undefined;
+  receiveCount: number;
+}
+
+export interface DrainQueueOptions {
+  readonly name: string;
+  readonly consumer: DrainConsumer;
+  /** First-in-first-out per message group, one batch per group at a time, as SQS FIFO. @default false */
+  readonly fifo?: boolean;
+  /** @default 10, as the stack's event sources */
+  readonly batchSize?: number;
+  /** @default 5, as the stack's redrive policies */
+  readonly maxReceiveCount?: number;
+}
+
+/**
+ * An SQS queue with its Lambda event source, for a clock that stands still:
+ * the same batches, partial batch failures, FIFO message groups and
+ * dead-lettering after `maxReceiveCount` as local mode's `LocalQueue`, but
+ * delivered when replay calls `drain()` rather than on timers — a message
+ * that failed is received again in the next round, at the same virtual
+ * instant. The consumers are the stages' own SQS consumers.
+ */
+export class DrainQueue {
+  readonly deadLetters: ReplayDeadLetter[] = [];
+  private pending: Message[] = [];
+  private next = 0;
+  private readonly reasons = new Map<string, string>();
+
+  constructor(private readonly options: DrainQueueOptions) {}
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get depth(): number {
+    return this.pending.length;
+  }
+
+  send(body: string, groupId?: string): void {
+    if (this.options.fifo && !groupId) throw new Error(`queue ${this.name} is FIFO: a message group id is required`);
+    this.pending.push({ messageId: `${this.name}-${++this.next}`, body, groupId, receiveCount: 0 });
+  }
+
+  /** The consumer's own words for why a record failed (its failure hook), shown on a dead letter. */
+  noteFailure(failure: { readonly messageId: string; readonly reason: string }): void {
+    this.reasons.set(failure.messageId, failure.reason);
+  }
+
+  /** Delivers one round: every waiting message, in batches (per message group on a FIFO queue). Resolves to how many were delivered. */
+  async drain(): Promise<number> {
+    const round = this.pending;
+    this.pending = [];
+    const retry: Message[] = [];
+    for (const batch of this.batches(round)) retry.push(...(await this.deliver(batch)));
+    // Retried messages go before anything sent meanwhile, keeping each group's order.
+    this.pending = [...retry, ...this.pending];
+    return round.length;
+  }
+
+  private batches(messages: readonly Message[]): Message[][] {
+    const size = this.options.batchSize ?? 10;
+    const batches: Message[][] = [];
+    if (!this.options.fifo) {
+      for (let i = 0; i < messages.length; i += size) batches.push(messages.slice(i, i + size));
+      return batches;
+    }
+    const groups = new Map<string, Message[]>();
+    for (const message of messages) groups.set(message.groupId!, [...(groups.get(message.groupId!) ?? []), message]);
+    for (const group of groups.values()) for (let i = 0; i < group.length; i += size) batches.push(group.slice(i, i + size));
+    return batches;
+  }
+
+  /** One batch to the consumer; resolves to the messages to receive again. */
+  private async deliver(batch: readonly Message[]): Promise<Message[]> {
+    for (const message of batch) message.receiveCount++;
+    let failed: Set<string>;
+    let thrown: string | undefined;
+    try {
+      const response = await this.options.consumer({ Records: batch.map((message) => this.toRecord(message)) });
+      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      // A consumer that throws fails its whole batch, as a Lambda invocation error does.
+      thrown = (error as Error).message;
+      failed = new Set(batch.map((message) => message.messageId));
+    }
+    const retry: Message[] = [];
+    for (const message of batch) {
+      if (!failed.has(message.messageId)) continue;
+      const reason = thrown ?? this.reasons.get(message.messageId) ?? 'reported as a batch item failure';
+      this.reasons.delete(message.messageId);
+      if (message.receiveCount >= (this.options.maxReceiveCount ?? 5)) this.deadLetters.push({ queue: this.name, body: message.body, reason });
+      else retry.push(message);
+    }
+    return retry;
+  }
+
+  private toRecord(message: Message): SQSRecord {
+    return {
+      messageId: message.messageId,
+      receiptHandle: message.messageId,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: '0',
+        SenderId: 'replay',
+        ApproximateFirstReceiveTimestamp: '0',
+        ...(message.groupId ? { MessageGroupId: message.groupId, MessageDeduplicationId: message.messageId, SequenceNumber: String(this.next) } : {}),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:replay:000000000000:${this.name}`,
+      awsRegion: 'replay',
+    };
+  }
+}

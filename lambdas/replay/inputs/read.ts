@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { historyOf, type History, type HistoryEntry, type InputProblem, type WebhookEntry } from '../history';
+import { unwrapAll, webhooksOf, type NotificationPart } from './envelopes';
+import { jsonValues } from './json-values';
+import { parseScenarioText, scenarioHistory } from './scenario';
+
+/** One input: its name (a path, for messages and to tell a scenario by its extension) and its bytes. */
+export interface HistoryInput {
+  readonly name: string;
+  readonly content: Buffer | string;
+}
+
+/** An input that cannot be read at all (missing, a directory of nothing, not gzip though it says so). */
+export class HistoryReadError extends Error {
+  override readonly name = 'HistoryReadError';
+}
+
+const isScenario = (name: string) => /\.ya?ml$/i.test(name);
+const isGzip = (content: Buffer | string) => typeof content !== 'string' && content[0] === 0x1f && content[1] === 0x8b;
+
+function text(input: HistoryInput): string {
+  if (typeof input.content === 'string') return input.content;
+  if (!isGzip(input.content)) return input.content.toString('utf8');
+  try {
+    return gunzipSync(input.content).toString('utf8');
+  } catch (error) {
+    throw new HistoryReadError(`${input.name}: looks like gzip but does not unpack: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Reads every input into one history. A scenario (`.yml`, `.yaml`) must be
+ * valid as a whole, else this throws its `ScenarioError`: it was written by
+ * hand, and half of it is not the rehearsal its author meant. Everything else
+ * is read line by line (gzip unpacked first, as Firehose may write it to S3),
+ * and a line replay cannot use is skipped and reported with its line number
+ * — a crash can tear a recording's last line, and a capture may hold other
+ * lines — so one bad line never costs the rest of a day's history.
+ */
+export function readHistory(inputs: readonly HistoryInput[]): History {
+  const entries: HistoryEntry[] = [];
+  const problems: InputProblem[] = [];
+  const parts: NotificationPart[] = [];
+  let ignored = 0;
+  let to: number | undefined;
+  for (const input of inputs) {
+    if (isScenario(input.name)) {
+      const scenario = scenarioHistory(parseScenarioText(text(input), input.name), input.name);
+      entries.push(...scenario.entries);
+      to = Math.max(to ?? scenario.to, scenario.to);
+      continue;
+    }
+    const scanned = jsonValues(text(input));
+    problems.push(...scanned.problems.map((problem) => ({ file: input.name, ...problem })));
+    for (const item of unwrapAll(scanned.values, input.name)) {
+      if (item.kind === 'recording') entries.push(item.entry);
+      else if (item.kind === 'part') parts.push(item.part);
+      else if (item.kind === 'problem') problems.push(item.problem);
+      else ignored++;
+    }
+  }
+  const fromEvents = webhooksOf(parts);
+  entries.push(...(fromEvents.entries satisfies WebhookEntry[]));
+  problems.push(...fromEvents.problems);
+  return historyOf(entries, problems, { ignored: ignored + fromEvents.duplicates, ...(to !== undefined ? { to } : {}) });
+}
+
+/** The files under `path`: itself, or every file in it and below, in name order (an S3 copy is a tree of objects). */
+function filesAt(path: string): string[] {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    throw new HistoryReadError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  if (!stat.isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesAt(join(path, name)));
+}
+
+/** Reads files and directories (recursively) as `readHistory` reads inputs. Throws `HistoryReadError` for one that cannot be read. */
+export function readHistoryFiles(paths: readonly string[]): History {
+  const files = paths.flatMap(filesAt);
+  if (files.length === 0) throw new HistoryReadError(`no files in ${paths.join(', ')}`);
+  return readHistory(files.map((name) => ({ name, content: readFileSync(name) })));
+}
