@@ -36,6 +36,8 @@ export interface AsgMember {
   /** Auto Scaling's lifecycle state: `InService`, `Pending`, `Terminating:Wait`, `Standby`, … */
   readonly lifecycleState: string;
   readonly protectedFromScaleIn: boolean;
+  /** The node's name, when the adapter knows it without asking EC2 (local mode's simulation). @default - unknown */
+  readonly nodeName?: string | undefined;
 }
 
 /** An Auto Scaling group with the instances it holds. */
