@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { removeLabelOf } from '../shared/config/scale-config';
+import { removeLabelOf } from '../shared/config/remove-label';
 import type { Config, ScaleConfig } from '../shared/config/schema';
 import {
   DetailType,

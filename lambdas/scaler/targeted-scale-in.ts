@@ -1,5 +1,5 @@
 import { findReceiver } from '../shared/channels';
-import { removeLabelOf } from '../shared/config/scale-config';
+import { removeLabelOf } from '../shared/config/remove-label';
 import type { Config } from '../shared/config/schema';
 import type { RemoveTarget, ScaleMember, ScaleRequested } from '../shared/events';
 import type { ScalerContext } from './context';

@@ -268,7 +268,10 @@ export const PUBLISHED_BY = {
   /** Its outcome; a capacity fallback's request; an escalation's pages. */
   scaler: [DetailType.ScalingAction, DetailType.ScaleRequested, DetailType.NotifyRequested],
   notifier: [DetailType.NotificationSent],
+  /** The request to drain; a drain nobody confirmed, timed out. */
   drain: [DetailType.DrainRequested, DetailType.DrainCompleted],
+  /** A drain the control plane confirmed. */
+  drainCallback: [DetailType.DrainCompleted],
 } as const satisfies Record<string, readonly DetailType[]>;
 export type Publisher = keyof typeof PUBLISHED_BY;
 

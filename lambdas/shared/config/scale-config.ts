@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { durationSchema } from './duration';
+import { REMOVE_LABEL_KEYS, type RemoveLabelKey } from './remove-label';
 
 const name = z.string().min(1, { message: 'must not be empty' });
-
-/** The two ways a scale config names the instance a scale-in removes; at most one may be set. */
-export const REMOVE_LABEL_KEYS = ['remove_instance_label', 'remove_node_label'] as const;
-export type RemoveLabelKey = (typeof REMOVE_LABEL_KEYS)[number];
 
 /** alertscale's own channel: change a node group's desired capacity when an alert fires (or resolves). */
 export const scaleConfigSchema = z
@@ -65,11 +62,4 @@ function checkRemoveLabel(value: { change?: number | undefined; set?: number | u
   } else if (value.change !== undefined && value.change !== -1) {
     ctx.addIssue({ code: 'custom', path: [key], message: `${key} removes the one instance each alert names, so it goes with change: -1 (got change: ${value.change})` });
   }
-}
-
-/** The label a scale config names its instance to remove by, and which kind of name it holds; undefined when it does not target one. */
-export function removeLabelOf(config: Partial<Record<RemoveLabelKey, string>>): { readonly label: string; readonly kind: 'instance' | 'node' } | undefined {
-  if (config.remove_instance_label !== undefined) return { label: config.remove_instance_label, kind: 'instance' };
-  if (config.remove_node_label !== undefined) return { label: config.remove_node_label, kind: 'node' };
-  return undefined;
 }
