@@ -70,7 +70,8 @@ function send(response: ServerResponse, statusCode: number, body: unknown, heade
 
 /**
  * The HTTP surface of local mode: the webhook, `GET /healthz`, `GET /metrics`,
- * and the `/api/*` reads and control routes, all but `/healthz` and `/metrics` behind a token.
+ * and the `/api/*` reads and control routes (`POST /api/drain/complete` among
+ * them when a node group drains), all but `/healthz` and `/metrics` behind a token.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { pipeline, log } = options;
