@@ -13,6 +13,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { DecisionTable } from './constructs/decision-table';
 import { AlertscaleEventBus } from './constructs/event-bus';
 import { Ingest } from './constructs/ingest';
+import { NodeDrain } from './constructs/node-drain';
 import { NodeGroupScaling } from './constructs/node-group-scaling';
 import { Notifications } from './constructs/notifications';
 import { OperationsDashboard } from './constructs/operations-dashboard';
@@ -86,6 +87,7 @@ const TOKEN_FILE = '/etc/alertmanager/alertscale-token';
  * alertscale on AWS, wired from its stage constructs: `Ingest` (webhook →
  * bus), `Routing` (notifications → decisions), `NodeGroupScaling` (scale
  * requests → Auto Scaling) and `Notifications` (notify requests → channels),
+ * `NodeDrain` (drain before termination, when a node group asks for it),
  * plus the operators' `ReadApi`, around one bus, one table and one alarm
  * topic. Each stage has its own queue, dead-letter queue and alarms; the
  * stack adds the bus policy, the dashboard and the outputs.
@@ -119,6 +121,8 @@ export class AlertscaleStack extends Stack {
   readonly scaling: NodeGroupScaling;
   /** The notifier, its queue, rule and SNS topic. */
   readonly notifications: Notifications;
+  /** Drain before termination: lifecycle hooks, the drain and callback functions; absent when no node group has `drain`. */
+  readonly drain?: NodeDrain;
   /** The operators' dashboard. */
   readonly dashboard: OperationsDashboard;
 
@@ -189,8 +193,22 @@ export class AlertscaleStack extends Stack {
       topicDisplayName: `${this.names.base} notifications`,
     });
 
+    if (config.node_groups.some((group) => group.drain)) {
+      this.drain = new NodeDrain(this, 'Drain', {
+        config,
+        bus,
+        table,
+        apiToken: this.apiToken,
+        api: this.webhookApi,
+        alarmTopic,
+        hookName: `${this.names.base}-drain`,
+        throttle: { rateLimit: props.apiThrottlingRateLimit ?? 10, burstLimit: props.apiThrottlingBurstLimit ?? 20 },
+      });
+    }
+
+    const drainFunctions = this.drain ? [this.drain.drain, this.drain.callback] : [];
     this.eventBus.allowPublishers({
-      functionRoles: [this.ingest.ingest, this.routing.router, this.scaling.scaler, this.scaling.launchUnsuccessful, this.notifications.notifier].map(
+      functionRoles: [this.ingest.ingest, this.routing.router, this.scaling.scaler, this.scaling.launchUnsuccessful, this.notifications.notifier, ...drainFunctions].map(
         (fn) => fn.role!,
       ),
       notificationProducerArns: props.notificationProducerRoleArns,
@@ -210,6 +228,7 @@ export class AlertscaleStack extends Stack {
         { label: 'notify', queue: this.notifications.notifyQueue.deadLetterQueue.queue },
         { label: 'event targets', queue: eventTargetDeadLetterQueue },
         { label: 'launch failures', queue: this.scaling.launchUnsuccessfulDeadLetterQueue.queue },
+        ...(this.drain ? [{ label: 'drain', queue: this.drain.deadLetterQueue.queue }] : []),
       ],
     });
 

@@ -15,12 +15,12 @@ export const MANAGED_TAG_VALUE = 'true';
  * The Auto Scaling actions that change a node group, per function, granted
  * only on the configured groups' ARNs and only with the managed tag. The
  * scaler's bundle also runs the launch-failure function, so both get the
- * scaler's list. When targeted scale-in lands, the scaler's list gains
- * `autoscaling:TerminateInstanceInAutoScalingGroup`; the drain function (not
- * deployed yet) gets `autoscaling:CompleteLifecycleAction`.
+ * scaler's list: `SetDesiredCapacity`, and `TerminateInstanceInAutoScalingGroup`
+ * for targeted scale-in. The drain-callback function completes the lifecycle
+ * actions of the drained groups only (`CompleteLifecycleAction`).
  */
 export const FLEET_ACTIONS = {
-  scaler: ['autoscaling:SetDesiredCapacity'],
+  scaler: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
   drain: ['autoscaling:CompleteLifecycleAction'],
 } as const satisfies Record<string, readonly `autoscaling:${string}`[]>;
 export type FleetUser = keyof typeof FLEET_ACTIONS;

@@ -40,13 +40,15 @@ export function acknowledgeStackFindings(stack: AlertscaleStack): void {
   acknowledge(stack.scaling.autoScalingPolicy, {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'autoscaling:DescribeAutoScalingGroups has no resource-level permissions, so its Resource must be *; it only reads group sizes',
+      'autoscaling:DescribeAutoScalingGroups and ec2:DescribeInstances have no resource-level permissions, so their Resource must be *; they only read group sizes and node names',
   });
-  for (const asgName of stack.scaling.asgNames) {
-    acknowledge(stack.scaling.autoScalingPolicy, {
-      id: `AwsSolutions-IAM5[Resource::${asgArnAsNagWritesIt(stack, asgName)}]`,
-      reason: `The * is the Auto Scaling group's id, which changes when a group is recreated; the ARN names exactly the configured group ${asgName}, and the statement also requires its tag alertscale:managed = "true"`,
+  acknowledgeGroupArns(stack, stack.scaling.autoScalingPolicy, stack.scaling.asgNames);
+  if (stack.drain) {
+    acknowledge(stack.drain.drain.role!, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeInstances has no resource-level permissions, so its Resource must be *; the drain function only reads the node name of a terminating instance',
     });
+    acknowledgeGroupArns(stack, stack.drain.callback.role!, stack.drain.asgNames);
   }
   acknowledge(stack.webhookApi.api, {
     id: 'AwsSolutions-APIG4',
@@ -68,6 +70,16 @@ export function acknowledgeStackFindings(stack: AlertscaleStack): void {
     reason:
       'The API token is handed to operators and their tools; automatic rotation would lock them out until each is given the new value. Rotate by hand: put a new value and hand it out (the api function re-reads the secret within five minutes)',
   });
+}
+
+/** The ASG-ARN wildcard findings of a policy or role scoped to the configured groups. */
+function acknowledgeGroupArns(stack: Stack, scope: IConstruct, asgNames: readonly string[]): void {
+  for (const asgName of asgNames) {
+    acknowledge(scope, {
+      id: `AwsSolutions-IAM5[Resource::${asgArnAsNagWritesIt(stack, asgName)}]`,
+      reason: `The * is the Auto Scaling group's id, which changes when a group is recreated; the ARN names exactly the configured group ${asgName}, and the statement also requires its tag alertscale:managed = "true"`,
+    });
+  }
 }
 
 /**

@@ -15,7 +15,9 @@ import { RECENT_DECISIONS_INDEX } from '../lambdas/adapters/dynamodb/table';
  * - notifier: send records and decision outcomes (GetItem, PutItem, UpdateItem).
  * - api: one decision (GetItem), newest decisions through the keys-only
  *   `recent` index (Query) and then their items (BatchGetItem).
- * - drain (not deployed yet): its lifecycle records (GetItem, PutItem, UpdateItem).
+ * - drain: pending drains, written when a lifecycle action arrives and
+ *   marked when it ends (GetItem, PutItem, UpdateItem).
+ * - drainCallback: a pending drain, read and marked confirmed (GetItem, UpdateItem).
  *
  * No Scan, DeleteItem, BatchWriteItem, DescribeTable or stream action anywhere.
  */
@@ -26,6 +28,7 @@ export const TABLE_ACCESS = {
   notifier: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   api: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], recentDecisionsIndex: true },
   drain: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  drainCallback: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
 } as const satisfies Record<string, { readonly table: readonly `dynamodb:${string}`[]; readonly recentDecisionsIndex?: boolean }>;
 export type TableUser = keyof typeof TABLE_ACCESS;
 

@@ -24,7 +24,7 @@ const autoScaling = new AutoScalingNodeGroups(new AutoScalingClient({}), { log }
 const read = createReadApi({
   token: secretToken(new SecretsManagerSecretResolver(new SecretsManagerClient({})), env[Env.ApiTokenSecretArn]),
   listDecisions: (limit) => decisions.listRecent(limit),
-  nodeGroups: () => nodeGroupsView(config, state, autoScaling),
+  nodeGroups: () => nodeGroupsView(config, state, autoScaling, undefined, autoScaling),
   log,
 });
 

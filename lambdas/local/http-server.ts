@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createReadApi } from '../api/read-api';
+import { createDrainCallbackApi } from '../drain/callback-api';
 import { authenticateWithToken } from '../ingest/auth';
 import { DEFAULT_MAX_BODY_BYTES } from '../ingest/ingest';
 import type { Log } from '../shared/log';
@@ -69,7 +70,8 @@ function send(response: ServerResponse, statusCode: number, body: unknown, heade
 
 /**
  * The HTTP surface of local mode: the webhook, `GET /healthz`, `GET /metrics`,
- * and the `/api/*` reads and control routes, all but `/healthz` and `/metrics` behind a token.
+ * and the `/api/*` reads and control routes (`POST /api/drain/complete` among
+ * them when a node group drains), all but `/healthz` and `/metrics` behind a token.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { pipeline, log } = options;
@@ -83,6 +85,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     nodeGroups: () => pipeline.nodeGroups(),
     log,
   });
+  // The control plane's confirmation of a drain, behind the same token, as on AWS.
+  const drainCallback = pipeline.drain && createDrainCallbackApi({ token: async () => apiToken, drains: pipeline.drain.confirm, log });
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://local');
@@ -113,6 +117,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const read = await reads({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers });
     if (read) return send(response, read.statusCode, read.body, read.headers);
+    const confirmed = await drainCallback?.({ method: request.method ?? 'GET', path: url.pathname, headers, body });
+    if (confirmed) return send(response, confirmed.statusCode, confirmed.body, confirmed.headers);
 
     const auth = authenticateWithToken(headers.authorization, apiToken);
     if (!auth.ok) return send(response, 401, { error: auth.reason });
@@ -149,6 +155,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
+  pipeline.drain?.setServerUrl(`http://${host}:${actual}`);
   return {
     url: `http://${host}:${actual}`,
     port: actual,

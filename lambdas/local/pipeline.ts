@@ -1,8 +1,14 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
+import { localDrain } from '../drain/local';
+import type { DrainConfirm } from '../drain/drain-confirm';
+import { DRAIN_CALLBACK_PATH } from '../drain/drain-webhook';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from './emulators/dynalite';
 import { LocalEventBus, type EventEnvelope } from './emulators/local-bus';
 import { LocalQueue, type DeadLetter } from './emulators/local-queue';
 import { journalPath, QueueJournal } from './emulators/queue-journal';
+import { LOCAL_DRAIN_HOOK } from './emulators/simulated-node-groups';
 import { createIngest } from '../ingest/ingest';
 import { localNotifier } from '../notifier/local';
 import { localRouter } from '../router/local';
@@ -66,6 +72,12 @@ export interface LocalPipeline {
   readonly events: EventLog;
   /** The stages' counters and the queue and node-group gauges, for `GET /metrics`. */
   readonly metrics: PrometheusRegistry;
+  /**
+   * The drain, when a node group has one: the confirmation `POST
+   * /api/drain/complete` serves, and where that route is (the server tells
+   * it its URL once it listens, for the drain requests to carry).
+   */
+  readonly drain?: { readonly confirm: DrainConfirm; setServerUrl(url: string): void } | undefined;
   /** `GET /api/node-groups`: each configured group with its simulated size and last action. */
   nodeGroups(): Promise<NodeGroupView[]>;
   /** Every message parked after its retries, across queues. */
@@ -81,6 +93,42 @@ export interface LocalPipeline {
 }
 
 const envelopeBody = (event: EventEnvelope) => JSON.stringify(event);
+
+/** How often local mode looks for lifecycle actions whose heartbeat timed out. */
+const LIFECYCLE_SWEEP_MS = 200;
+
+/**
+ * The drain in local mode, when a node group has one: its queue, fed from
+ * the default bus by the same patterns as the AWS rules, and a timer that
+ * lets timed-out lifecycle actions go on (reading the pipeline's clock).
+ */
+function drainStage(
+  config: Config,
+  wiring: LocalStageWiring,
+  scaler: LocalScaler,
+  defaultBus: LocalEventBus,
+  log: Log,
+  durability: (name: string) => { journal?: QueueJournal },
+) {
+  const asgNames = config.node_groups.filter((group) => group.drain).map((group) => group.asg_name);
+  if (asgNames.length === 0) return undefined;
+  // Until the server says where it listens (it starts after the pipeline).
+  let callbackUrl = `http://127.0.0.1${DRAIN_CALLBACK_PATH}`;
+  const drain = localDrain({ ...wiring, simulation: scaler.nodeGroups, callbackUrl: () => callbackUrl });
+  const queue = new LocalQueue({ name: 'alertscale-drain', log, consumer: drain.consumer, ...durability('alertscale-drain') });
+  defaultBus.addRule({ name: 'DrainLifecycleAction', pattern: patterns.terminateLifecycleAction(asgNames, LOCAL_DRAIN_HOOK), target: (event) => queue.send(envelopeBody(event)) });
+  defaultBus.addRule({ name: 'DrainInstanceTerminated', pattern: patterns.instanceTerminated(asgNames), target: (event) => queue.send(envelopeBody(event)) });
+  const sweep = setInterval(() => scaler.nodeGroups.expireLifecycleActions(), LIFECYCLE_SWEEP_MS);
+  sweep.unref();
+  return {
+    queue,
+    sweep,
+    confirm: drain.confirm,
+    setServerUrl: (url: string) => {
+      callbackUrl = `${url}${DRAIN_CALLBACK_PATH}`;
+    },
+  };
+}
 
 /**
  * Starts local mode's pipeline. Without `dataDir` every queue and the store
@@ -141,8 +189,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   });
   bus.addRule({ name: 'Notifications', pattern: patterns.notifications, target: (event) => routerQueue.send(envelopeBody(event)) });
 
+  // Auto Scaling's own events go to the account's default bus on AWS; here to a bus of their own,
+  // so they stay out of alertscale's bus and its event log, as on AWS.
+  const defaultBus = new LocalEventBus();
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   // As on AWS: one FIFO queue, one rule per node group whose target sets that group as the message group.
-  const scaler = localScaler(wiring('scaler', 'alertscale-scale.fifo'));
+  const scaler = localScaler({
+    ...wiring('scaler', 'alertscale-scale.fifo'),
+    simulation: { path: dataDir !== undefined ? join(dataDir, 'node-groups.json') : undefined, publish: (event) => defaultBus.put(event) },
+  });
   scaling = scaler;
   const scaleQueue = new LocalQueue({
     name: 'alertscale-scale.fifo',
@@ -165,6 +220,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(envelopeBody(event)) });
 
   const queues: LocalQueue[] = [routerQueue, scaleQueue, notifyQueue];
+  const drain = drainStage(config, wiring('drain', 'alertscale-drain'), scaler, defaultBus, queueLog, durability);
+  if (drain) queues.push(drain.queue);
   for (const queue of queues) queuesByName.set(queue.name, queue);
   // Every queue and rule exists now: what the journals held when the process last stopped can run.
   queues.forEach((queue) => queue.start());
@@ -186,7 +243,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     scaling: scaler,
     events,
     metrics,
-    nodeGroups: () => nodeGroupsView(config, scaler.state, scaler.nodeGroups, clock),
+    nodeGroups: () => nodeGroupsView(config, scaler.state, scaler.nodeGroups, clock, scaler.nodeGroups),
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
     redrive: (filter = {}) => {
       const byQueue: Record<string, number> = {};
@@ -197,7 +254,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       return { redriven: Object.values(byQueue).reduce((a, b) => a + b, 0), byQueue };
     },
     idle,
+    ...(drain ? { drain: { confirm: drain.confirm, setServerUrl: drain.setServerUrl } } : {}),
     stop: async () => {
+      if (drain) clearInterval(drain.sweep);
       queues.forEach((q) => q.stop());
       // Let batches with a consumer finish (their deletions are journaled), but not forever: what is
       // not finished stays in the journal and runs again on the next start.

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Config } from '../shared/config/schema';
+import { removeLabelOf } from '../shared/config/remove-label';
+import type { Config, ScaleConfig } from '../shared/config/schema';
 import {
   DetailType,
   EVENT_SOURCE,
   type AlertDecided,
   type BusEvent,
   type NotifyMember,
+  type Alert,
   type NotifyRequested,
+  type RemoveTarget,
   type ScaleMember,
   type ScaleRequested,
 } from '../shared/events';
@@ -80,12 +83,25 @@ function grouped<P, M>(contributions: readonly Contribution[], plansOf: (c: Cont
 const oldestReceivedAt = (contributions: readonly Contribution[], fallback: string) =>
   contributions.reduce((oldest, c) => (c.delivery.receivedAt < oldest ? c.delivery.receivedAt : oldest), fallback);
 
+/**
+ * What a member of a targeted scale-in asks to remove: the instance its alert
+ * names by the config's `remove_*_label`, or nothing (an empty target the
+ * scaler refuses, never an untargeted step) when the alert lacks the label.
+ */
+function removeTargetOf(config: ScaleConfig, alert: Alert): { remove?: RemoveTarget } {
+  const remove = removeLabelOf(config);
+  if (!remove) return {};
+  const value = alert.labels[remove.label];
+  if (!value) return { remove: {} };
+  return { remove: remove.kind === 'instance' ? { instanceId: value } : { nodeName: value } };
+}
+
 function scaleRequests(config: Config, contributions: readonly Contribution[], now: string): Publication[] {
   return grouped<ScalePlan, ScaleMember>(
     contributions,
     (c) => c.outcome.plan.scale,
     (plan) => `${plan.nodeGroup}\u0000${plan.receiver}\u0000${plan.configIndex}`,
-    (plan, c) => ({ decisionId: c.delivery.decisionId, actionId: plan.actionId, alert: c.delivery.alert, group: c.delivery.group }),
+    (plan, c) => ({ decisionId: c.delivery.decisionId, actionId: plan.actionId, alert: c.delivery.alert, group: c.delivery.group, ...removeTargetOf(plan.config, c.delivery.alert) }),
   ).flatMap(({ first, members, messageIds, contributions: served }) => {
     const { plan } = first;
     // Stamped with when the alerts arrived, not when they were routed: a notification that waited

@@ -7,13 +7,23 @@ import type { Metrics } from '../shared/metrics';
 import type { EventBus, PublishOptions } from '../shared/publish';
 import type { NodeGroupLock } from './node-group-lock';
 import { indexTimeIntervals, type TimeInterval } from '../shared/time/intervals';
-import type { DecisionLookup, FleetLedger, NodeGroups, NodeGroupStateStore, PauseSwitch } from './ports';
+import type { DecisionLookup, FleetLedger, GroupInstances, NodeGroups, NodeGroupStateStore, NodeInstances, PauseSwitch } from './ports';
 import type { ScalingReporter } from './reporting';
 
 /** Collaborators of the scaler; AWS and local mode wire different adapters. */
 export interface ScalerDeps {
   readonly config: Config;
   readonly nodeGroups: NodeGroups;
+  /**
+   * The groups' instances, for targeted scale-in (`remove_*_label`).
+   * @default - none: a targeted scale-in fails, saying so
+   */
+  readonly instances?: GroupInstances;
+  /**
+   * Node names to instances, for `remove_node_label`.
+   * @default - none: a scale-in naming a node fails, saying so
+   */
+  readonly nodeInstances?: NodeInstances;
   readonly state: NodeGroupStateStore;
   readonly decisions: ActionRecorder & DecisionLookup;
   readonly bus: EventBus;
@@ -51,6 +61,8 @@ export interface ScalerDeps {
 /** What every scaler use case works with: the deps with their defaults, and lookups built once. */
 export interface ScalerContext extends ScalingReporter {
   readonly nodeGroups: NodeGroups;
+  readonly instances: GroupInstances | undefined;
+  readonly nodeInstances: NodeInstances | undefined;
   readonly pause: PauseSwitch;
   readonly fleet: FleetLedger | undefined;
   readonly clock: Clock;
@@ -79,6 +91,8 @@ export function scalerContext(deps: ScalerDeps): ScalerContext {
     publish: deps.publish,
     metrics: deps.metrics,
     nodeGroups: deps.nodeGroups,
+    instances: deps.instances,
+    nodeInstances: deps.nodeInstances,
     pause: deps.pause,
     fleet: deps.fleet,
     clock: deps.clock ?? systemClock,

@@ -1,11 +1,13 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AutoScalingNodeGroups } from '../adapters/autoscaling/auto-scaling-node-groups';
 import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store';
 import { DynamoFleetLedger } from '../adapters/dynamodb/fleet-ledger';
 import { DynamoNodeGroupStateStore } from '../adapters/dynamodb/node-group-state-store';
+import { Ec2NodeInstances } from '../adapters/ec2/ec2-node-instances';
 import { EventBridgeBus } from '../adapters/eventbridge/eventbridge-bus';
 import { eventBridgeTarget } from '../adapters/eventbridge/target';
 import { powertoolsLog } from '../adapters/powertools/log';
@@ -23,10 +25,13 @@ const log = powertoolsLog('alertscale-scaler');
 const dynamodb = new DynamoDBClient({});
 // The SDK's standard retry strategy handles throttling first; the adapter adds ScalingActivityInProgress.
 const autoScaling = new AutoScalingClient({ maxAttempts: 3 });
+const nodeGroups = new AutoScalingNodeGroups(autoScaling, { log });
 
 const scaler = createScaler({
   config,
-  nodeGroups: new AutoScalingNodeGroups(autoScaling, { log }),
+  nodeGroups,
+  instances: nodeGroups,
+  nodeInstances: new Ec2NodeInstances(new EC2Client({})),
   state: new DynamoNodeGroupStateStore(dynamodb, env.TABLE_NAME),
   fleet: new DynamoFleetLedger(dynamodb, env.TABLE_NAME),
   decisions: new DynamoDecisionStore(dynamodb, env.TABLE_NAME),

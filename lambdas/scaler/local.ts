@@ -1,7 +1,7 @@
 import { DynamoFleetLedger } from '../adapters/dynamodb/fleet-ledger';
 import { DynamoNodeGroupStateStore } from '../adapters/dynamodb/node-group-state-store';
 import { LocalPauseSwitch } from '../local/emulators/local-pause-switch';
-import { SimulatedNodeGroups } from '../local/emulators/simulated-node-groups';
+import { SimulatedNodeGroups, type SimulationOptions } from '../local/emulators/simulated-node-groups';
 import type { LocalStageWiring } from '../local/stage-wiring';
 import { systemClock } from '../shared/clock';
 import { scalerConsumer } from './consumer';
@@ -12,6 +12,8 @@ import { createScaler, type Scaler } from './scaler';
 export interface LocalScalerOptions extends LocalStageWiring {
   /** Start with the kill switch on. @default false */
   readonly paused?: boolean;
+  /** Where the simulated groups are kept and where Auto Scaling's events about them go. @default - in memory, no events */
+  readonly simulation?: SimulationOptions;
 }
 
 /** The scaler wired for local mode, with handles on its simulated node groups and kill switch. */
@@ -30,15 +32,16 @@ export interface LocalScaler {
 /**
  * Wires the same scaler the Lambda runs with local adapters: node-group state
  * in the embedded DynamoDB, simulated node groups from `local.desired` (boot
- * delay, capacity refusal), and an in-memory kill switch.
+ * delay, capacity refusal, instances with ids and node names for targeted
+ * scale-in), and an in-memory kill switch.
  */
 export function localScaler(options: LocalScalerOptions): LocalScaler {
   const clock = options.clock ?? systemClock;
-  const nodeGroups = new SimulatedNodeGroups(options.config.node_groups, clock);
+  const nodeGroups = new SimulatedNodeGroups(options.config.node_groups, clock, options.simulation);
   const pause = new LocalPauseSwitch(options.paused ?? false);
   const state = new DynamoNodeGroupStateStore(options.dynamodb, options.tableName);
   const fleet = new DynamoFleetLedger(options.dynamodb, options.tableName);
-  const scaler = createScaler({ config: options.config, nodeGroups, state, fleet, decisions: options.decisions, bus: options.bus, pause, log: options.log, clock, metrics: options.metrics });
+  const scaler = createScaler({ config: options.config, nodeGroups, instances: nodeGroups, nodeInstances: nodeGroups, state, fleet, decisions: options.decisions, bus: options.bus, pause, log: options.log, clock, metrics: options.metrics });
   return { scaler, consumer: scalerConsumer(scaler, { log: options.log, onFailure: options.onFailure }), nodeGroups, pause, state, fleet };
 }
 

@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../shared/clock';
 import type { Config, NodeGroupConfig } from '../shared/config/schema';
 import { indexTimeIntervals } from '../shared/time/intervals';
 import { scheduledBounds } from './guardrails';
-import type { AsgDescription, NodeGroups, NodeGroupStateStore } from './ports';
+import type { AsgDescription, AsgMember, GroupInstances, NodeGroups, NodeGroupStateStore } from './ports';
 
 /** The last scaling action of a group, as `GET /api/node-groups` shows it. */
 export interface LastScalingActionView {
@@ -35,7 +35,8 @@ export interface NodeGroupView {
   readonly max: number;
   /** The schedule in force, by its time intervals. */
   readonly schedule?: string | undefined;
-  readonly instances?: number | undefined;
+  /** The group's instances, those terminating included, when the node groups can list them. */
+  readonly instances?: readonly InstanceView[] | undefined;
   /** Set while scale-ups go to the fallback groups after a capacity failure (ISO). */
   readonly backoffUntil?: string | undefined;
   /** The group's own budget, when it has one. */
@@ -46,6 +47,15 @@ export interface NodeGroupView {
   /** Why `desired` is null. */
   readonly error?: string | undefined;
 }
+
+/** One instance of a group: its id, its node name when known (local mode), its lifecycle state. */
+export interface InstanceView {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly lifecycleState: string;
+}
+
+const instanceView = (member: AsgMember): InstanceView => ({ id: member.instanceId, ...(member.nodeName !== undefined ? { name: member.nodeName } : {}), lifecycleState: member.lifecycleState });
 
 const rounded = (value: number) => Math.round(value * 100) / 100;
 
@@ -58,11 +68,12 @@ function budgetView(budget: { max_nodes?: number | undefined; max_hourly_cost?: 
   };
 }
 
-async function groupView(config: Config, group: NodeGroupConfig, state: NodeGroupStateStore, nodeGroups: NodeGroups, now: Date): Promise<NodeGroupView> {
+async function groupView(config: Config, group: NodeGroupConfig, state: NodeGroupStateStore, nodeGroups: NodeGroups, now: Date, instances?: GroupInstances): Promise<NodeGroupView> {
+  const described: Promise<AsgDescription & { members?: readonly AsgMember[] }> = instances ? instances.describeMembers(group.asg_name) : nodeGroups.describe(group.asg_name);
   const [item, asg] = await Promise.all([
     state.get(group.name),
-    nodeGroups.describe(group.asg_name).then(
-      (description): { ok: true; description: AsgDescription } => ({ ok: true, description }),
+    described.then(
+      (description): { ok: true; description: AsgDescription & { members?: readonly AsgMember[] } } => ({ ok: true, description }),
       (error: Error): { ok: false; error: string } => ({ ok: false, error: error.message }),
     ),
   ]);
@@ -76,7 +87,7 @@ async function groupView(config: Config, group: NodeGroupConfig, state: NodeGrou
     min: bounds.min,
     max: bounds.max,
     ...(bounds.schedule ? { schedule: bounds.schedule } : {}),
-    ...(asg.ok && asg.description.instances !== undefined ? { instances: asg.description.instances } : {}),
+    ...(asg.ok && asg.description.members !== undefined ? { instances: asg.description.members.map(instanceView) } : {}),
     ...(item.backoffUntil !== undefined && item.backoffUntil > now.getTime() ? { backoffUntil: new Date(item.backoffUntil).toISOString() } : {}),
     ...(group.budget && desired !== null ? { budget: budgetView(group.budget, desired, desired * (group.hourly_cost ?? 0)) } : {}),
     ...(asg.ok ? {} : { error: asg.error }),
@@ -88,11 +99,12 @@ async function groupView(config: Config, group: NodeGroupConfig, state: NodeGrou
  * `GET /api/node-groups`: each configured node group with its desired
  * capacity, the guardrails in force now (which schedule), its budget and the
  * fleet's in use and left, and its last scaling action, in configuration
- * order. The fleet budget is counted from the groups' desired capacity as read now.
+ * order, with its instances when `instances` can list them. The fleet budget
+ * is counted from the groups' desired capacity as read now.
  */
-export async function nodeGroupsView(config: Config, state: NodeGroupStateStore, nodeGroups: NodeGroups, clock: Clock = systemClock): Promise<NodeGroupView[]> {
+export async function nodeGroupsView(config: Config, state: NodeGroupStateStore, nodeGroups: NodeGroups, clock: Clock = systemClock, instances?: GroupInstances): Promise<NodeGroupView[]> {
   const now = clock();
-  const views = await Promise.all(config.node_groups.map((group) => groupView(config, group, state, nodeGroups, now)));
+  const views = await Promise.all(config.node_groups.map((group) => groupView(config, group, state, nodeGroups, now, instances)));
   const budget = config.settings.budget;
   if (!budget) return views;
   const nodes = views.reduce((sum, view) => sum + (view.desired ?? 0), 0);

@@ -143,7 +143,8 @@ export function cooldownEndsAt(history: ScalingHistory, direction: Direction, co
 const iso = (ms: number) => new Date(ms).toISOString();
 const signed = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
 
-function describeWindow(ms: number): string {
+/** A rate-limit window in the largest whole unit: `1h`, `1d`, `90s`. */
+export function describeWindow(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;

@@ -30,6 +30,47 @@ export interface NodeGroups {
   setDesired(asgName: string, desired: number): Promise<void>;
 }
 
+/** One instance of an Auto Scaling group, as `DescribeAutoScalingGroups` lists it. */
+export interface AsgMember {
+  readonly instanceId: string;
+  /** Auto Scaling's lifecycle state: `InService`, `Pending`, `Terminating:Wait`, `Standby`, … */
+  readonly lifecycleState: string;
+  readonly protectedFromScaleIn: boolean;
+  /** The node's name, when the adapter knows it without asking EC2 (local mode's simulation). @default - unknown */
+  readonly nodeName?: string | undefined;
+}
+
+/** An Auto Scaling group with the instances it holds. */
+export interface AsgWithMembers extends AsgDescription {
+  readonly members: readonly AsgMember[];
+}
+
+/**
+ * What a targeted scale-in needs of Auto Scaling: a group's instances, and
+ * terminating one of them while lowering the desired capacity by one.
+ */
+export interface GroupInstances {
+  /** Throws `NodeGroupNotFoundError` when there is no such group. */
+  describeMembers(asgName: string): Promise<AsgWithMembers>;
+  /**
+   * `TerminateInstanceInAutoScalingGroup` with `ShouldDecrementDesiredCapacity`.
+   * Throws `NodeGroupValidationError` when Auto Scaling refuses it for good
+   * (not a member, already terminating, below the group's min) and
+   * `TransientScalingError` when retries were spent.
+   */
+  terminate(asgName: string, instanceId: string): Promise<void>;
+}
+
+/** Kubernetes node names to EC2 instances: on EKS a node is named by its instance's private DNS name. */
+export interface NodeInstances {
+  /**
+   * The ids of the instances, not terminated, with this private DNS name
+   * (usually one; private DNS names repeat across VPCs). Throws on a failure
+   * worth retrying.
+   */
+  instanceIdsOf(nodeName: string): Promise<readonly string[]>;
+}
+
 /** The global kill switch: while on, scale actions are recorded as `paused` and nothing changes. */
 export interface PauseSwitch {
   isPaused(): Promise<boolean>;

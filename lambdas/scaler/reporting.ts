@@ -20,7 +20,7 @@ import type { AppliedAction } from './state';
  */
 
 /** Outcomes that change nothing on a node group: recorded on the decisions, not on the group's state item. */
-export const PLAIN_REFUSALS: ReadonlySet<string> = new Set(['cooldown', 'at-target', 'rate-limited', 'paused', 'dry-run', 'backed-off', 'expired']);
+export const PLAIN_REFUSALS: ReadonlySet<string> = new Set(['cooldown', 'at-target', 'rate-limited', 'paused', 'dry-run', 'backed-off', 'expired', 'refused']);
 
 /** Whom an outcome is reported to: the decisions it serves, and those it escalates. */
 export interface Audience {
@@ -53,8 +53,15 @@ function scalingAction(audience: Audience, entry: AppliedAction, at: string): Sc
     decisionIds: [...new Set(audience.members.map((member) => member.decisionId))],
     requestedAt: request.requestedAt,
     at,
+    ...instanceOf(entry),
   };
 }
+
+/** The instance fields of a targeted scale-in's entry, for its event and records. */
+const instanceOf = (entry: AppliedAction) => ({
+  ...(entry.instanceId !== undefined ? { instanceId: entry.instanceId } : {}),
+  ...(entry.nodeName !== undefined ? { nodeName: entry.nodeName } : {}),
+});
 
 /** The request a forwarded increment becomes on its fallback group, and the records of its decisions. */
 function fallbackEffects(audience: Audience, forwarded: NonNullable<AppliedAction['forwarded']>, at: string): Effects {
@@ -119,7 +126,7 @@ export function effectsOf(config: Config, audience: Audience, entry: AppliedActi
   const { request } = audience;
   const own = audience.members.map((member) => ({
     decisionId: member.decisionId,
-    record: { actionId: member.actionId, kind: 'scale' as const, receiver: request.receiver, target: request.nodeGroup, outcome: entry.outcome, at, detail: entry.reason, from: entry.from, to: entry.to },
+    record: { actionId: member.actionId, kind: 'scale' as const, receiver: request.receiver, target: request.nodeGroup, outcome: entry.outcome, at, detail: entry.reason, from: entry.from, to: entry.to, ...instanceOf(entry) },
   }));
   const parts: Effects[] = [
     { records: own, events: [{ detailType: DetailType.ScalingAction, detail: scalingAction(audience, entry, at) }] },

@@ -42,7 +42,7 @@ export interface ScaleResult {
 }
 
 /** What one request is about: its group, the scale config's escalation settings, and the decisions it reports to. */
-interface Subject {
+export interface Subject {
   readonly request: ScaleRequested;
   readonly group: NodeGroupConfig;
   readonly escalation: EscalationSettings | undefined;
@@ -52,25 +52,34 @@ interface Subject {
   readonly known: ReadonlyMap<string, DecisionRecord>;
 }
 
-const entryOf = (request: ScaleRequested, fields: Omit<AppliedAction, 'actionId'>): AppliedAction => ({ actionId: request.actionId, ...fields });
+export const entryOf = (request: ScaleRequested, fields: Omit<AppliedAction, 'actionId'>): AppliedAction => ({ actionId: request.actionId, ...fields });
 
-const audience = (subject: Pick<Subject, 'request' | 'group'>, members: readonly ScaleMember[], escalate: readonly ScaleMember[] = []): Audience => ({ request: subject.request, group: subject.group, members, escalate });
+export const audience = (subject: Pick<Subject, 'request' | 'group'>, members: readonly ScaleMember[], escalate: readonly ScaleMember[] = []): Audience => ({ request: subject.request, group: subject.group, members, escalate });
 
-async function report(ctx: ScalerContext, subject: Subject, entry: AppliedAction, escalate: readonly ScaleMember[] = []): Promise<ScaleResult> {
+export async function report(ctx: ScalerContext, subject: Subject, entry: AppliedAction, escalate: readonly ScaleMember[] = []): Promise<ScaleResult> {
   await emit(ctx, audience(subject, subject.members, escalate), entry, { known: subject.known });
   return { ...entry, redelivered: false };
 }
 
 /** Reports an outcome the request already had to all of its decisions again (a redelivery), escalations included. */
-async function reportAgain(ctx: ScalerContext, subject: Subject, entry: AppliedAction, state: Pick<NodeGroupState, 'escalated'>): Promise<ScaleResult> {
+export async function reportAgain(ctx: ScalerContext, subject: Subject, entry: AppliedAction, state: Pick<NodeGroupState, 'escalated'>): Promise<ScaleResult> {
   ctx.log.info('scale request already applied; reporting its outcome again', { actionId: subject.request.actionId, outcome: entry.outcome });
   const escalate = entry.escalated ? subject.request.alerts.filter((m) => m.alert.status === 'firing' && state.escalated.includes(m.decisionId)) : [];
   await emit(ctx, audience(subject, subject.request.alerts, escalate), entry, { known: subject.known, redelivery: true });
   return { ...entry, redelivered: true };
 }
 
+/** What a request is about before its group's state is read. */
+export type SubjectBase = Omit<Subject, 'members'>;
+
+/** The use case that takes over a request whose scale config removes named instances (`targeted-scale-in.ts`). */
+export interface TargetedScaleIn {
+  readonly applies: (config: ScalerContext['config'], request: ScaleRequested) => boolean;
+  readonly handle: (ctx: ScalerContext, base: SubjectBase) => Promise<ScaleResult>;
+}
+
 /** Handles one `Scale Requested`. Throws when it must be retried (SQS delivers it again). */
-export async function handleScaleRequest(ctx: ScalerContext, request: ScaleRequested): Promise<ScaleResult> {
+export async function handleScaleRequest(ctx: ScalerContext, request: ScaleRequested, targeted?: TargetedScaleIn): Promise<ScaleResult> {
   const group = ctx.byName.get(request.nodeGroup);
   const known = await ctx.decisions.getMany(request.decisionIds);
   if (!group) {
@@ -81,6 +90,7 @@ export async function handleScaleRequest(ctx: ScalerContext, request: ScaleReque
   }
   const escalation = escalationSettings(ctx.config, request.receiver, request.configIndex);
   const base = { request, group, escalation, known };
+  if (targeted?.applies(ctx.config, request)) return targeted.handle(ctx, base);
   return withNodeGroupState(ctx.lock, group.name, (state) => decideRequest(ctx, base, state), {
     busy: `node group "${group.name}" stayed busy through ${ctx.lock.attempts} attempts; the request will be delivered again`,
   });
@@ -90,13 +100,13 @@ export async function handleScaleRequest(ctx: ScalerContext, request: ScaleReque
 export const RETRY_PREFIX = 'will be retried: ';
 
 /** The final outcome a decision already has for its action in this request, when some request has served it. */
-const servedOutcome = (member: ScaleMember, known: ReadonlyMap<string, DecisionRecord>) => {
+export const servedOutcome = (member: ScaleMember, known: ReadonlyMap<string, DecisionRecord>) => {
   const recorded = known.get(member.decisionId)?.actions.find((action) => action.actionId === member.actionId);
   if (!recorded || recorded.outcome === 'requested') return undefined;
   return recorded.outcome === 'failed' && recorded.detail?.startsWith(RETRY_PREFIX) ? undefined : recorded;
 };
 
-async function decideRequest(ctx: ScalerContext, base: Omit<Subject, 'members'>, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
+async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
   const { request, group, known } = base;
   const now = ctx.clock().getTime();
   const applied = state.applied.find((candidate) => candidate.actionId === request.actionId);
@@ -151,7 +161,7 @@ async function decideRequest(ctx: ScalerContext, base: Omit<Subject, 'members'>,
  * capacity, any group the ledger has never seen at its own (read once; the
  * write that follows an action keeps it).
  */
-async function fleetLedgerWith(ctx: ScalerContext, group: NodeGroupConfig, asg: AsgDescription): Promise<FleetNodes> {
+export async function fleetLedgerWith(ctx: ScalerContext, group: NodeGroupConfig, asg: AsgDescription): Promise<FleetNodes> {
   const ledger = await ctx.fleet!.get();
   const groups: Record<string, number> = { ...ledger.groups, [group.name]: asg.desired };
   for (const other of ctx.config.node_groups) {
@@ -167,7 +177,7 @@ async function fleetLedgerWith(ctx: ScalerContext, group: NodeGroupConfig, asg: 
  * `Scaling Action` goes out again, in case the first was lost after the
  * decisions were written.
  */
-function servedElsewhere(ctx: ScalerContext, subject: Subject, now: number): LockStep<ScaleResult> {
+export function servedElsewhere(ctx: ScalerContext, subject: Subject, now: number): LockStep<ScaleResult> {
   const { request } = subject;
   const first = request.alerts.map((member) => servedOutcome(member, subject.known)).find((outcome) => outcome !== undefined);
   if (!first) {
@@ -183,7 +193,7 @@ function servedElsewhere(ctx: ScalerContext, subject: Subject, now: number): Loc
 }
 
 /** A request older than `max_action_age` is never applied: `expired`, on every decision (and releases our own stale claim). */
-function expired(ctx: ScalerContext, subject: Subject, state: NodeGroupState, age: number, now: number): LockStep<ScaleResult> {
+export function expired(ctx: ScalerContext, subject: Subject, state: NodeGroupState, age: number, now: number): LockStep<ScaleResult> {
   const maxAge = ctx.config.settings.max_action_age;
   const entry = entryOf(subject.request, { outcome: 'expired', from: null, to: null, reason: `requested at ${subject.request.requestedAt}, ${Math.round(age / 1000)}s ago: older than max_action_age (${maxAge / 1000}s), so never applied`, at: now });
   ctx.log.warn('scale request expired; not applied', { actionId: subject.request.actionId, nodeGroup: subject.group.name, ageSeconds: Math.round(age / 1000) });
@@ -192,7 +202,7 @@ function expired(ctx: ScalerContext, subject: Subject, state: NodeGroupState, ag
 }
 
 /** A describe that failed: retried later when transient, recorded as failed (and maybe escalated) when not. */
-function describeFailed(ctx: ScalerContext, subject: Subject, state: NodeGroupState, error: Error, now: number): LockStep<ScaleResult> {
+export function describeFailed(ctx: ScalerContext, subject: Subject, state: NodeGroupState, error: Error, now: number): LockStep<ScaleResult> {
   const { request, group } = subject;
   if (!(error instanceof NodeGroupNotFoundError || error instanceof NodeGroupValidationError)) {
     return commit(undefined, async () => {
@@ -227,8 +237,18 @@ function claimFor(request: ScaleRequested, decision: ScalingDecision, now: numbe
  * claim left is ours or abandoned), the group reaching its bound, a failure,
  * a forward, an escalation.
  */
-function refusalStep(ctx: ScalerContext, subject: Subject, state: NodeGroupState, decision: ScalingDecision, now: number): LockStep<ScaleResult> {
-  const { entry, escalate } = refusal(ctx, subject, state, decision, now);
+export function refusalStep(
+  ctx: ScalerContext,
+  subject: Subject,
+  state: NodeGroupState,
+  decision: ScalingDecision,
+  now: number,
+  /** Fields the entry carries besides the decision's (a targeted scale-in's instance). */
+  extra: Pick<AppliedAction, 'instanceId' | 'nodeName'> = {},
+): LockStep<ScaleResult> {
+  const refused = refusal(ctx, subject, state, decision, now);
+  const { escalate } = refused;
+  const entry: AppliedAction = { ...refused.entry, ...extra };
   const observed = { desired: decision.from, upper: decision.upperBound };
   const atMaxSince = atMaxSinceAfter(state, observed, now);
   const teachesState =
@@ -272,9 +292,25 @@ function refusal(ctx: ScalerContext, subject: Subject, state: NodeGroupState, de
   return { entry, escalate };
 }
 
-/** Calls Auto Scaling for a committed claim, then commits and reports what happened. */
-async function act(ctx: ScalerContext, subject: Subject, claimedState: NodeGroupState, claim: InFlight): Promise<ScaleResult> {
-  const { entry, change, escalate } = await setDesired(ctx, subject, claimedState, claim);
+/** What an Auto Scaling call for a claim came to: the entry, what it teaches the state, whom it escalates. */
+export interface ActResult {
+  readonly entry: AppliedAction;
+  readonly change: StateChange;
+  readonly escalate: ScaleMember[];
+}
+
+/**
+ * Calls Auto Scaling for a committed claim (`perform`: `SetDesiredCapacity`
+ * unless told otherwise), then commits and reports what happened.
+ */
+export async function act(
+  ctx: ScalerContext,
+  subject: Subject,
+  claimedState: NodeGroupState,
+  claim: InFlight,
+  perform: (ctx: ScalerContext, subject: Subject, claimedState: NodeGroupState, claim: InFlight) => Promise<ActResult> = setDesired,
+): Promise<ScaleResult> {
+  const { entry, change, escalate } = await perform(ctx, subject, claimedState, claim);
   await withNodeGroupState(
     ctx.lock,
     subject.group.name,
@@ -296,7 +332,7 @@ async function act(ctx: ScalerContext, subject: Subject, claimedState: NodeGroup
 }
 
 /** `SetDesiredCapacity` for the claim, and what its result (or its failure) teaches the state item. */
-async function setDesired(ctx: ScalerContext, subject: Subject, claimedState: NodeGroupState, claim: InFlight): Promise<{ entry: AppliedAction; change: StateChange; escalate: ScaleMember[] }> {
+async function setDesired(ctx: ScalerContext, subject: Subject, claimedState: NodeGroupState, claim: InFlight): Promise<ActResult> {
   let result: { entry: AppliedAction; change: StateChange };
   try {
     await ctx.nodeGroups.setDesired(subject.group.asg_name, claim.to);

@@ -2,6 +2,7 @@ import type { ScaleRequested } from '../shared/events';
 import { scalerContext, type ScalerDeps } from './context';
 import { handleLaunchFailure, type LaunchUnsuccessfulDetail } from './launch-failure';
 import { handleScaleRequest, type ScaleResult } from './scale-request';
+import { targetedScaleIn } from './targeted-scale-in';
 
 export type { ScalerDeps } from './context';
 export { NodeGroupBusyError } from './node-group-lock';
@@ -17,14 +18,15 @@ export interface Scaler {
 
 /**
  * Builds the scaler: turns `Scale Requested` into Auto Scaling calls within
- * the guardrails, serialized per node group (see `scale-request.ts`), and
+ * the guardrails, serialized per node group (see `scale-request.ts`; a
+ * scale-in that names its instances, `targeted-scale-in.ts`), and
  * moves capacity that could not be had to the fallback groups (see
  * `launch-failure.ts`).
  */
 export function createScaler(deps: ScalerDeps): Scaler {
   const ctx = scalerContext(deps);
   return {
-    handleScaleRequested: (request) => handleScaleRequest(ctx, request),
+    handleScaleRequested: (request) => handleScaleRequest(ctx, request, targetedScaleIn),
     handleLaunchUnsuccessful: (detail) => handleLaunchFailure(ctx, detail),
   };
 }

@@ -35,6 +35,10 @@ export const appliedActionSchema = z.object({
   escalated: z.optional(z.boolean()),
   /** The increment that moved on to a fallback group, and where. */
   forwarded: z.optional(z.object({ nodeGroup: z.string(), change: z.int(), actionId: z.string() })),
+  /** Targeted scale-in: the instance removed (or refused), once known. */
+  instanceId: z.optional(z.string()),
+  /** Targeted scale-in: the node name the alert gave. */
+  nodeName: z.optional(z.string()),
 });
 export type AppliedAction = z.infer<typeof appliedActionSchema>;
 
@@ -49,6 +53,13 @@ export const inFlightSchema = z.object({
   /** The effective upper bound when claimed, to tell when the group reaches it. */
   upper: z.int(),
   at: z.number(),
+  /**
+   * Targeted scale-in: the instance being terminated. Written before the call,
+   * so a retry after an unrecorded success finds it terminating (or gone) and
+   * never terminates another.
+   */
+  instanceId: z.optional(z.string()),
+  nodeName: z.optional(z.string()),
 });
 export type InFlight = z.infer<typeof inFlightSchema>;
 

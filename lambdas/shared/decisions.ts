@@ -13,6 +13,10 @@ export interface ActionRecord {
   readonly detail?: string | undefined;
   readonly from?: number | null | undefined;
   readonly to?: number | null | undefined;
+  /** Targeted scale-in: the instance the action removed (or refused to). */
+  readonly instanceId?: string | undefined;
+  /** Targeted scale-in: the node name the alert gave. */
+  readonly nodeName?: string | undefined;
 }
 
 /** One record per alert occurrence: the dedupe item and the audit trail in one. */

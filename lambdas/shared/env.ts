@@ -13,6 +13,10 @@ export const Env = {
   ApiTokenSecretArn: 'API_TOKEN_SECRET_ARN',
   PauseParameterName: 'PAUSE_PARAMETER_NAME',
   SnsTopicArn: 'SNS_TOPIC_ARN',
+  /** The name of alertscale's termination lifecycle hook on the drained groups; the drain answers only its events. */
+  DrainHookName: 'DRAIN_HOOK_NAME',
+  /** Where the control plane confirms a drain: the API's `POST /api/drain/complete` URL, put in every drain request. */
+  DrainCallbackUrl: 'DRAIN_CALLBACK_URL',
   /** The CloudFormation stack's name: the `stack` dimension of every custom metric (see `metric-names.ts`). */
   StackName: 'ALERTSCALE_STACK_NAME',
   /** The validated configuration as JSON, embedded at bundle time (esbuild `define`). */

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { labelSetSchema } from './alertmanager';
 import { CHANNELS, type NotifyChannel } from './channels';
+import { drainCompletedSchema, drainRequestedSchema } from './drain-events';
 
 /**
  * The public event contract of alertscale: every event it puts on its bus has
@@ -23,6 +24,7 @@ export const DetailType = {
   DrainCompleted: 'Drain Completed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
+export type { DrainCompleted, DrainRequested, DrainResult, DrainSend } from './drain-events';
 
 /** An alert as it travels the pipeline: what Alertmanager sent, plus its computed fingerprint. */
 export const alertSchema = z.looseObject({
@@ -102,12 +104,30 @@ export const alertDecidedSchema = z.object({
 });
 export type AlertDecided = z.infer<typeof alertDecidedSchema>;
 
+/**
+ * The instance a targeted scale-in removes for one decision, as its alert
+ * names it (the scale config's `remove_instance_label` or `remove_node_label`):
+ * exactly one of the two.
+ */
+export const removeTargetSchema = z.object({
+  instanceId: z.optional(z.string()),
+  /** A node's private DNS name; the scaler looks its instance up. */
+  nodeName: z.optional(z.string()),
+});
+export type RemoveTarget = z.infer<typeof removeTargetSchema>;
+
 /** One decision a scale request serves: its own action id (per decision and step), and the alert. */
 export const scaleMemberSchema = z.object({
   decisionId: z.string(),
   actionId: z.string(),
   alert: alertSchema,
   group: groupRefSchema,
+  /**
+   * Targeted scale-in: the instance this decision asks to remove. Set (maybe
+   * empty, when the alert lacks the label) exactly when the request's scale
+   * config has a `remove_*_label`.
+   */
+  remove: z.optional(removeTargetSchema),
 });
 export type ScaleMember = z.infer<typeof scaleMemberSchema>;
 
@@ -184,6 +204,8 @@ export const scalingOutcomeSchema = z.enum([
   'backed-off',
   'fallback',
   'expired',
+  /** Targeted scale-in only: the named instance cannot be removed (not in the group, not in service, protected, terminating, or not named). */
+  'refused',
   'failed',
 ]);
 export type ScalingOutcome = z.infer<typeof scalingOutcomeSchema>;
@@ -200,6 +222,10 @@ export const scalingActionEventSchema = z.object({
   decisionIds: z.array(z.string()),
   requestedAt: z.string(),
   at: z.string(),
+  /** Targeted scale-in: the instance this action removed (or would have, or refused to). */
+  instanceId: z.optional(z.string()),
+  /** Targeted scale-in: the node name the alert gave, when it named the node that way. */
+  nodeName: z.optional(z.string()),
 });
 export type ScalingActionEvent = z.infer<typeof scalingActionEventSchema>;
 
@@ -242,7 +268,10 @@ export const PUBLISHED_BY = {
   /** Its outcome; a capacity fallback's request; an escalation's pages. */
   scaler: [DetailType.ScalingAction, DetailType.ScaleRequested, DetailType.NotifyRequested],
   notifier: [DetailType.NotificationSent],
+  /** The request to drain; a drain nobody confirmed, timed out. */
   drain: [DetailType.DrainRequested, DetailType.DrainCompleted],
+  /** A drain the control plane confirmed. */
+  drainCallback: [DetailType.DrainCompleted],
 } as const satisfies Record<string, readonly DetailType[]>;
 export type Publisher = keyof typeof PUBLISHED_BY;
 
@@ -254,6 +283,8 @@ export const detailSchemas = {
   [DetailType.NotifyRequested]: notifyRequestedSchema,
   [DetailType.ScalingAction]: scalingActionEventSchema,
   [DetailType.NotificationSent]: notificationSentSchema,
+  [DetailType.DrainRequested]: drainRequestedSchema,
+  [DetailType.DrainCompleted]: drainCompletedSchema,
 } as const;
 
 /** An event to put on the bus. The adapter adds source, time and id. */
@@ -294,4 +325,16 @@ export const patterns = {
     'detail-type': ['EC2 Instance Launch Unsuccessful'],
     detail: { AutoScalingGroupName: [...asgNames] },
   }),
-} as const satisfies Record<string, EventPattern | ((arg: never) => EventPattern)>;
+  /** An instance of a drained group waits in `Terminating:Wait` on alertscale's own hook (default bus). */
+  terminateLifecycleAction: (asgNames: readonly string[], hookName: string): EventPattern => ({
+    source: ['aws.autoscaling'],
+    'detail-type': ['EC2 Instance-terminate Lifecycle Action'],
+    detail: { AutoScalingGroupName: [...asgNames], LifecycleHookName: [hookName], LifecycleTransition: ['autoscaling:EC2_INSTANCE_TERMINATING'] },
+  }),
+  /** An instance of a drained group has terminated (default bus): a drain nobody confirmed timed out. */
+  instanceTerminated: (asgNames: readonly string[]): EventPattern => ({
+    source: ['aws.autoscaling'],
+    'detail-type': ['EC2 Instance Terminate Successful'],
+    detail: { AutoScalingGroupName: [...asgNames] },
+  }),
+} as const satisfies Record<string, EventPattern | ((...args: never[]) => EventPattern)>;

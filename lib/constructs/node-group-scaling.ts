@@ -123,8 +123,10 @@ const SCALE_MAX_RECEIVE_COUNT = 3;
  * Only the scale rules may send to the scale queue (a Deny in its policy for
  * any `sqs:SendMessage` without one of their ARNs as `aws:SourceArn`).
  *
- * IAM: `autoscaling:DescribeAutoScalingGroups` on `*` (it has no resource-level
- * permissions), and `autoscaling:SetDesiredCapacity` only on the configured
+ * IAM: `autoscaling:DescribeAutoScalingGroups` and `ec2:DescribeInstances`
+ * (node names, for targeted scale-in) on `*` (neither has resource-level
+ * permissions; both only read), and `autoscaling:SetDesiredCapacity` and
+ * `autoscaling:TerminateInstanceInAutoScalingGroup` only on the configured
  * groups' ARNs and only while they are tagged `alertscale:managed` = `true`.
  * Tag every Auto Scaling group alertscale should scale, e.g.
  * `aws autoscaling create-or-update-tags --tags ResourceId=<asg>,ResourceType=auto-scaling-group,Key=alertscale:managed,Value=true,PropagateAtLaunch=false`.
@@ -199,6 +201,9 @@ export class NodeGroupScaling extends Construct {
     this.autoScalingPolicy = new iam.Policy(this, 'AutoScalingPolicy', {
       statements: [
         new iam.PolicyStatement({ sid: 'DescribeNodeGroups', actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }),
+        // remove_node_label: a node's private DNS name to its instance. ec2:DescribeInstances
+        // supports no resource-level permissions, so its Resource must be *; it only reads.
+        new iam.PolicyStatement({ sid: 'LookUpNodes', actions: ['ec2:DescribeInstances'], resources: ['*'] }),
         ...(change ? [change] : []),
       ],
     });

@@ -185,7 +185,7 @@ export class Notifications extends Construct {
  * and six random characters to every secret's ARN, hence `-??????`, which
  * matches exactly that suffix and so never a longer name with the same prefix.
  */
-function secretArn(scope: Construct, nameOrArn: string): string {
+export function secretArn(scope: Construct, nameOrArn: string): string {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
   return Stack.of(scope).formatArn({
     service: 'secretsmanager',

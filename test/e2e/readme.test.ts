@@ -111,6 +111,7 @@ const SHOWS: Record<string, readonly string[]> = {
   'Try it': ['"accepted":3', '"detail": "scaled 2 → 4 (+2)"', 'scaling paused', 'scaling resumed'],
   'Fire, watch, resolve with amtool': ['"outcome": "scaled"', '"detail": "this scale config acts on firing alerts; the alert is resolved"'],
   'Prometheus rules for GPU fleets': ['SUCCESS'],
+  "The control plane's side": ['confirmed i-', '"result": "confirmed"'],
 };
 
 describe('README.md, followed literally', () => {

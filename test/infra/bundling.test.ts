@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/alertscale-function';
 import { Env } from '../../lambdas/shared/env';
-import { buildStack, type BuiltStack, removeAssemblies } from './support';
+import { buildStack, drainedConfigDocument, type BuiltStack, removeAssemblies } from './support';
 
 /**
  * The one test file that bundles for real, with esbuild from node_modules (no
@@ -13,7 +13,8 @@ import { buildStack, type BuiltStack, removeAssemblies } from './support';
 let built: BuiltStack;
 let outdir: string;
 beforeAll(() => {
-  built = buildStack({ bundle: true });
+  // With drain, so that every function the stack can have is bundled, the drain's two included.
+  built = buildStack({ bundle: true, document: drainedConfigDocument() });
   outdir = built.app.outdir;
 }, 180_000);
 afterAll(removeAssemblies);
@@ -26,6 +27,8 @@ const FUNCTIONS = [
   { name: 'launch-unsuccessful', handler: 'index.launchUnsuccessfulHandler', embedsConfig: true },
   { name: 'notifier', handler: 'index.handler', embedsConfig: true },
   { name: 'api', handler: 'index.handler', embedsConfig: true },
+  { name: 'drain', handler: 'index.handler', embedsConfig: true },
+  { name: 'drain-callback', handler: 'index.handler', embedsConfig: false },
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number]['name'];
 
@@ -38,6 +41,8 @@ function bundleOf(name: FunctionName): { file: string; handler: string } {
     'launch-unsuccessful': stack.scaling.launchUnsuccessful,
     notifier: stack.notifications.notifier,
     api: stack.reads.reads,
+    drain: stack.drain!.drain,
+    'drain-callback': stack.drain!.callback,
   }[name];
   const resource = built.template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)];
   return { file: join(outdir, resource.Metadata['aws:asset:path'], 'index.mjs'), handler: resource.Properties.Handler };
@@ -59,6 +64,8 @@ function exportType(file: string, name: string): string {
     [Env.ApiTokenSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-token-AbCdEf',
     [Env.PauseParameterName]: '/alertscale/paused',
     [Env.SnsTopicArn]: 'arn:aws:sns:us-east-1:123456789012:alertscale',
+    [Env.DrainHookName]: 'alertscale-drain',
+    [Env.DrainCallbackUrl]: 'https://api.example/api/drain/complete',
   };
   const script = 'const m = await import(process.argv[1]); process.stdout.write(typeof m[process.argv[2]]);';
   return execFileSync(process.execPath, ['--input-type=module', '-e', script, file, name], { env, encoding: 'utf8' });

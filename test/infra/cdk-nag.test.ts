@@ -1,7 +1,7 @@
 import { Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStack, exampleConfigDocument, type BuiltStack, removeAssemblies } from './support';
+import { buildStack, drainedConfigDocument, exampleConfigDocument, type BuiltStack, removeAssemblies } from './support';
 
 /**
  * cdk-nag's AwsSolutions pack over the whole stack. cdk-nag 3 is a CDK policy
@@ -37,6 +37,10 @@ describe('cdk-nag AwsSolutions', () => {
       sns_configs: [{ topic_arn: 'arn:aws:sns:eu-west-1:123456789012:control-plane' }],
     });
     expect(findings(buildStack({ document }))).toEqual([]);
+  });
+
+  it('finds none either with drain before termination (lifecycle hooks, the drain and callback functions)', () => {
+    expect(findings(buildStack({ document: drainedConfigDocument() }))).toEqual([]);
   });
 
   it('finds none either in a stack bound to an account and region, where ARNs carry them literally', () => {

@@ -4,7 +4,7 @@ import { PUBLISHED_BY, type Publisher } from '../../lambdas/shared/events';
 import type { AlertscaleFunction } from '../../lib/alertscale-function';
 import { ACTION_DETAIL_TYPES } from '../../lib/bus-access';
 import { TABLE_ACCESS, type TableUser } from '../../lib/table-access';
-import { actionsOf, buildStack, statementsGranting, statementsOf, type BuiltStack, removeAssemblies } from './support';
+import { actionsOf, buildStack, drainedConfigDocument, statementsGranting, statementsOf, type BuiltStack, removeAssemblies } from './support';
 
 /**
  * Each function can do its job and nothing more: the exact IAM of every role,
@@ -118,6 +118,7 @@ describe('the decision table', () => {
       notifier: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
       api: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], recentDecisionsIndex: true },
       drain: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+      drainCallback: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
     });
   });
 
@@ -151,7 +152,7 @@ describe('the fleet', () => {
       {
         Sid: 'ChangeConfiguredNodeGroups',
         Effect: 'Allow',
-        Action: 'autoscaling:SetDesiredCapacity',
+        Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
         Resource: ['gpu-a100-nodes', 'gpu-h100-nodes', 'gpu-l4-nodes'].map(asgArn),
         Condition: { StringEquals: { 'autoscaling:ResourceTag/alertscale:managed': 'true' } },
       },
@@ -199,5 +200,54 @@ describe('the kill switch', () => {
         expect(ssm).toEqual([]);
       }
     }
+  });
+});
+
+describe('with drain before termination', () => {
+  let drained: BuiltStack;
+  beforeAll(() => {
+    drained = buildStack({ document: drainedConfigDocument() });
+  });
+  const DRAIN_ROLES: Role[] = [
+    { name: 'drain', fn: () => drained.stack.drain!.drain, publisher: 'drain', table: 'drain' },
+    { name: 'drain-callback', fn: () => drained.stack.drain!.callback, publisher: 'drainCallback', table: 'drainCallback' },
+  ];
+
+  it.each(DRAIN_ROLES)('lets the $name function put only its own detail-types, on the bus only', ({ fn, publisher }) => {
+    expect(statementsGranting(statementsOf(drained, fn()), 'events:PutEvents')).toEqual([
+      {
+        Sid: 'PutOwnEvents',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: drained.stack.resolve(drained.stack.eventBus.bus.eventBusArn),
+        Condition: { StringEquals: { 'events:source': 'alertscale', 'events:detail-type': [...PUBLISHED_BY[publisher!]] } },
+      },
+    ]);
+  });
+
+  it.each(DRAIN_ROLES)('grants the $name function exactly the table actions its code calls', ({ fn, table }) => {
+    expect(actionsOf(statementsOf(drained, fn())).filter((a) => a.startsWith('dynamodb:'))).toEqual([...TABLE_ACCESS[table!].table].sort());
+  });
+
+  it('lets only the callback function complete lifecycle actions, only on the drained groups, and never change a group', () => {
+    const callback = statementsOf(drained, drained.stack.drain!.callback);
+    expect(callback.filter((s) => s.Sid === 'ChangeConfiguredNodeGroups')).toEqual([
+      {
+        Sid: 'ChangeConfiguredNodeGroups',
+        Effect: 'Allow',
+        Action: 'autoscaling:CompleteLifecycleAction',
+        Resource: ['gpu-a100-nodes', 'gpu-h100-nodes'].map(asgArn),
+        Condition: { StringEquals: { 'autoscaling:ResourceTag/alertscale:managed': 'true' } },
+      },
+    ]);
+    expect(actionsOf(statementsOf(drained, drained.stack.drain!.drain)).filter((a) => a.startsWith('autoscaling:'))).toEqual([]);
+    const others = [drained.stack.scaling.scaler, drained.stack.scaling.launchUnsuccessful, drained.stack.reads.reads, drained.stack.notifications.notifier];
+    expect(others.flatMap((fn) => actionsOf(statementsOf(drained, fn))).filter((a) => a === 'autoscaling:CompleteLifecycleAction')).toEqual([]);
+  });
+
+  it('counts the drain functions among the publishers the bus policy lets put action events', () => {
+    const policy = Object.values(drained.template.findResources('AWS::Events::EventBus'))[0]!.Properties.Policy as { Statement: { Sid: string; Condition: Record<string, Record<string, unknown>> }[] };
+    const deny = policy.Statement.find((s) => s.Sid === 'OnlyAlertscaleFunctionsPutActionEvents')!;
+    for (const { fn } of DRAIN_ROLES) expect(deny.Condition.ArnNotEquals!['aws:PrincipalArn']).toContainEqual(drained.stack.resolve(fn().role!.roleArn));
   });
 });

@@ -114,13 +114,13 @@ describe('scaler permissions', () => {
     expect(statements[0]!.Condition).toBeUndefined();
   });
 
-  it('allow SetDesiredCapacity only on the configured groups by name, and only while tagged alertscale:managed=true', () => {
+  it('allow SetDesiredCapacity and TerminateInstanceInAutoScalingGroup only on the configured groups by name, and only while tagged alertscale:managed=true', () => {
     const statements = statementsGranting(statementsOf(built, built.stack.scaling.scaler), 'autoscaling:SetDesiredCapacity');
     expect(statements).toEqual([
       {
         Sid: 'ChangeConfiguredNodeGroups',
         Effect: 'Allow',
-        Action: 'autoscaling:SetDesiredCapacity',
+        Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
         Resource: ['gpu-a100-nodes', 'gpu-h100-nodes', 'gpu-l4-nodes'].map(asgArnPattern),
         Condition: { StringEquals: { 'autoscaling:ResourceTag/alertscale:managed': 'true' } },
       },
@@ -133,7 +133,14 @@ describe('scaler permissions', () => {
     expect(actions.filter((a) => a.startsWith('autoscaling:')).sort()).toEqual([
       'autoscaling:DescribeAutoScalingGroups',
       'autoscaling:SetDesiredCapacity',
+      'autoscaling:TerminateInstanceInAutoScalingGroup',
     ]);
+  });
+
+  it('allow ec2:DescribeInstances, read-only and on any instance, which has no resource-level permissions, and no other EC2 action', () => {
+    const statements = statementsOf(built, built.stack.scaling.scaler);
+    expect(statementsGranting(statements, 'ec2:DescribeInstances')).toEqual([{ Sid: 'LookUpNodes', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }]);
+    expect(actionsOf(statements).filter((a) => a.startsWith('ec2:'))).toEqual(['ec2:DescribeInstances']);
   });
 
   it('allow reading the kill-switch parameter only, which the scaler is told through PAUSE_PARAMETER_NAME', () => {

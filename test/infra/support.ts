@@ -14,6 +14,29 @@ export function exampleConfigDocument(): Record<string, unknown> {
   return parseYaml(readFileSync(join(PROJECT_ROOT, 'config/alertscale.yml'), 'utf8')) as Record<string, unknown>;
 }
 
+/**
+ * The shipped example with drain before termination on gpu-a100 (10 minutes)
+ * and gpu-h100 (2 minutes), to a control-plane receiver whose webhook signs
+ * with a Secrets Manager key and sends a bearer token from another.
+ */
+export function drainedConfigDocument(): Record<string, unknown> {
+  const document = exampleConfigDocument();
+  const groups = document.node_groups as Record<string, unknown>[];
+  groups[0]!.drain = { receiver: 'control-plane', timeout: '10m' };
+  groups[1]!.drain = { receiver: 'control-plane', timeout: '2m' };
+  (document.receivers as unknown[]).push({
+    name: 'control-plane',
+    webhook_configs: [
+      {
+        url: 'https://control-plane.internal/drain',
+        signing_key_secret: 'alertscale/drain-hook',
+        http_config: { authorization: { credentials_secret: 'alertscale/cp-token' } },
+      },
+    ],
+  });
+  return document;
+}
+
 export interface BuiltStack {
   readonly app: App;
   readonly stack: AlertscaleStack;

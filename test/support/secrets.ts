@@ -27,4 +27,11 @@ export const SUITE_SECRETS: readonly string[] = [
   'pd-service-key-v1-3e8b0c5a9d2f',
   'cp-bearer-token-6a1f9e3c7b20',
   'cp-basic-password-4d7e2a9b1c',
+  // drain request signing keys
+  'drain-signing-key-9c4e1a7b3d',
+  'e2e-drain-signing-key-5f2c8d',
+  'drain-it-signing-key-3b7a1e',
+  // drain tokens
+  'e2e-drain-token-7a3f',
+  'drain-callback-token-2c9e',
 ];

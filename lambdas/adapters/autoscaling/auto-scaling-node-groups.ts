@@ -1,4 +1,4 @@
-import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand, TerminateInstanceInAutoScalingGroupCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { Log } from '../../shared/log';
 import {
   CapacityUnavailableError,
@@ -7,6 +7,8 @@ import {
   NodeGroupValidationError,
   TransientScalingError,
   type AsgDescription,
+  type AsgWithMembers,
+  type GroupInstances,
   type NodeGroups,
 } from '../../scaler/ports';
 import { fullJitter, sleep } from '../../shared/backoff';
@@ -35,14 +37,14 @@ export interface AutoScalingNodeGroupsOptions {
 
 
 /**
- * The NodeGroups port on EC2 Auto Scaling. Build the client with the SDK's
+ * The NodeGroups and GroupInstances ports on EC2 Auto Scaling. Build the client with the SDK's
  * standard retry strategy (it already retries throttling with its own
  * backoff); on top of that, `ScalingActivityInProgress` and resource
  * contention — which the SDK does not retry — and throttling that outlasted
  * the SDK are retried here with exponential backoff and full jitter.
  * Validation errors (no such group, outside the ASG's bounds) are never retried.
  */
-export class AutoScalingNodeGroups implements NodeGroups {
+export class AutoScalingNodeGroups implements NodeGroups, GroupInstances {
   private readonly attempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -61,6 +63,11 @@ export class AutoScalingNodeGroups implements NodeGroups {
   }
 
   async describe(asgName: string): Promise<AsgDescription> {
+    const { members, ...capacity } = await this.describeMembers(asgName);
+    return { ...capacity, instances: members.filter((member) => !/^Terminat/.test(member.lifecycleState)).length };
+  }
+
+  async describeMembers(asgName: string): Promise<AsgWithMembers> {
     const result = await this.withRetries(`DescribeAutoScalingGroups ${asgName}`, asgName, () =>
       this.client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [asgName] })),
     );
@@ -70,8 +77,25 @@ export class AutoScalingNodeGroups implements NodeGroups {
       desired: group.DesiredCapacity ?? 0,
       min: group.MinSize ?? 0,
       max: group.MaxSize ?? 0,
-      instances: group.Instances?.filter((instance) => !/^Terminat/.test(instance.LifecycleState ?? '')).length,
+      members: (group.Instances ?? []).map((instance) => ({
+        instanceId: instance.InstanceId ?? '',
+        lifecycleState: instance.LifecycleState ?? 'Unknown',
+        protectedFromScaleIn: instance.ProtectedFromScaleIn ?? false,
+      })),
     };
+  }
+
+  /**
+   * Terminates one instance and lowers the desired capacity with it, so Auto
+   * Scaling does not launch a replacement. The group's own termination
+   * lifecycle hooks (a drain) still run.
+   */
+  async terminate(asgName: string, instanceId: string): Promise<void> {
+    await this.withRetries(`TerminateInstanceInAutoScalingGroup ${instanceId}`, asgName, () =>
+      this.client.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: instanceId, ShouldDecrementDesiredCapacity: true })),
+      // Its "not found" is about the instance, not the group: a refusal for good, said as Auto Scaling says it.
+      { notFoundIsGroup: false },
+    );
   }
 
   async setDesired(asgName: string, desired: number): Promise<void> {
@@ -80,7 +104,7 @@ export class AutoScalingNodeGroups implements NodeGroups {
     );
   }
 
-  private async withRetries<T>(what: string, asgName: string, call: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(what: string, asgName: string, call: () => Promise<T>, options: { readonly notFoundIsGroup?: boolean } = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
@@ -88,7 +112,7 @@ export class AutoScalingNodeGroups implements NodeGroups {
         const err = error as Error & { $metadata?: unknown };
         if (isCapacityFailure(err)) throw new CapacityUnavailableError(asgName, `${what}: ${err.message}`, { cause: err });
         if (err.name === 'ValidationError') {
-          if (/not found/i.test(err.message)) throw new NodeGroupNotFoundError(asgName, { cause: err });
+          if (/not found/i.test(err.message) && options.notFoundIsGroup !== false) throw new NodeGroupNotFoundError(asgName, { cause: err });
           throw new NodeGroupValidationError(`${what}: ${err.message}`, { cause: err });
         }
         if (!RETRYABLE.has(err.name)) throw err;

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/c
 
 /**
  * The one DynamoDB table of alertscale. Every item is keyed by a string `pk`
- * whose prefix says what it is (`decision#…`, `nodegroup#…`, `sent#…`), and
+ * whose prefix says what it is (`decision#…`, `nodegroup#…`, `sent#…`, `drain#…`), and
  * carries `expiresAt` (epoch seconds) for DynamoDB's TTL where it should
  * expire. TTL deletion lags by up to days, so an item whose `expiresAt` has
  * passed counts as absent: that rule is written here, once, for every adapter.
@@ -25,6 +25,7 @@ export const itemKey = {
   nodeGroup: (nodeGroup: string) => `nodegroup#${nodeGroup}`,
   sent: (decisionId: string, actionId: string) => `sent#${decisionId}#${actionId}`,
   fleetLedger: () => 'fleet#ledger',
+  drain: (instanceId: string) => `drain#${instanceId}`,
 } as const;
 
 /** The `Key` of an item. */

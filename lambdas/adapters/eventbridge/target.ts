@@ -15,9 +15,10 @@ export class InvalidEventError extends Error {
  */
 export function eventBridgeTarget<S extends z.ZodMiniType>(
   schema: S,
-  handle: (detail: z.infer<S>) => Promise<void>,
+  /** Gets the parsed detail, and the event itself for its envelope (`time`). */
+  handle: (detail: z.infer<S>, event: Pick<EventBridgeEvent<string, unknown>, 'detail' | 'detail-type' | 'id'> & { readonly time?: string }) => Promise<void>,
   log: Log,
-): (event: Pick<EventBridgeEvent<string, unknown>, 'detail' | 'detail-type' | 'id'>) => Promise<void> {
+): (event: Pick<EventBridgeEvent<string, unknown>, 'detail' | 'detail-type' | 'id'> & { readonly time?: string }) => Promise<void> {
   return async (event) => {
     const parsed = schema.safeParse(event.detail);
     if (!parsed.success) {
@@ -25,6 +26,6 @@ export function eventBridgeTarget<S extends z.ZodMiniType>(
       log.error('event detail does not parse; it goes to the DLQ after the retries', { eventId: event.id, detailType: event['detail-type'], issue: issue?.message });
       throw new InvalidEventError(`"${event['detail-type']}" event ${event.id} detail does not parse: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
     }
-    await handle(parsed.data);
+    await handle(parsed.data, event);
   };
 }

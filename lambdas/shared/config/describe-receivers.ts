@@ -2,6 +2,7 @@ import { credentialSource, pagerdutyEventsApi, webhookUrlSource, type Credential
 import { UNSUPPORTED_CHANNELS } from './alertmanager-keys';
 import { formatDuration } from './duration';
 import { PAGERDUTY_EVENTS_URL } from './receivers';
+import { removeLabelOf } from './remove-label';
 import type { Config, PagerdutyConfig, ReceiverConfig, ScaleConfig, SlackConfig, SnsConfig, WebhookConfig } from './schema';
 
 /**
@@ -33,7 +34,12 @@ function receiverActions(receiver: ReceiverConfig, dryRun: boolean): string[] {
 
 function describeScale(scale: ScaleConfig, dryRun: boolean): string {
   const group = scale.node_group ?? `the node group named by label ${scale.node_group_label}`;
-  const how = scale.set !== undefined ? `set ${group} to ${scale.set}` : `scale ${group} by ${(scale.change ?? 0) > 0 ? '+' : ''}${scale.change}`;
+  const remove = removeLabelOf(scale);
+  const how = remove
+    ? `remove the ${remove.kind === 'node' ? 'node' : 'instance'} named by label ${remove.label} from ${group}`
+    : scale.set !== undefined
+      ? `set ${group} to ${scale.set}`
+      : `scale ${group} by ${(scale.change ?? 0) > 0 ? '+' : ''}${scale.change}`;
   const extras = [
     `cooldown ${formatDuration(scale.cooldown)}`,
     ...(scale.escalate_to !== undefined && scale.escalate_after !== undefined ? [`escalate to ${scale.escalate_to} after ${formatDuration(scale.escalate_after)}`] : []),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { durationSchema } from './duration';
+import { durationSchema, formatDuration } from './duration';
 import { list, nullMeansAbsent } from './empty';
 
 /**
  * The node groups of the configuration: each an EC2 Auto Scaling group with
  * its guardrails (min, max, rate limits), the schedules that change them
- * with the time of day, budgets in nodes and money, capacity fallbacks, and
- * how local mode simulates it.
+ * with the time of day, budgets in nodes and money, capacity fallbacks, the
+ * drain before termination, and how local mode simulates it.
  */
 
 const name = z.string().min(1, { message: 'must not be empty' });
@@ -44,6 +44,29 @@ export const scheduleSchema = z
   });
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 
+/** What an Auto Scaling lifecycle hook's `HeartbeatTimeout` allows, in ms: 30 s to 2 h, in whole seconds. */
+export const DRAIN_TIMEOUT_BOUNDS = { min: 30_000, max: 7_200_000 } as const;
+
+/**
+ * Drain before termination: a termination lifecycle hook on the group's ASG
+ * holds every instance Auto Scaling terminates (ours, anyone's, a rebalance)
+ * until `receiver`'s webhooks confirm it was drained, or `timeout` passes.
+ */
+export const drainSchema = z.strictObject({
+  /** The receiver whose `webhook_configs` get the signed "drain requested". */
+  receiver: name,
+  /** How long an instance waits for the confirmation before its termination continues (the hook's heartbeat timeout). */
+  timeout: durationSchema
+    .superRefine((ms, ctx) => {
+      if (ms % 1000 !== 0) ctx.addIssue({ code: 'custom', message: `must be a whole number of seconds (got ${formatDuration(ms)}): it becomes the lifecycle hook's HeartbeatTimeout` });
+      else if (ms < DRAIN_TIMEOUT_BOUNDS.min || ms > DRAIN_TIMEOUT_BOUNDS.max) {
+        ctx.addIssue({ code: 'custom', message: `must be from 30s to 2h, the range of an Auto Scaling lifecycle hook's heartbeat timeout (got ${formatDuration(ms)})` });
+      }
+    })
+    .default(600_000),
+});
+export type DrainConfig = z.infer<typeof drainSchema>;
+
 export const nodeGroupSchema = z
   .strictObject({
     name,
@@ -63,6 +86,8 @@ export const nodeGroupSchema = z
     schedules: list(scheduleSchema).default([]),
     /** Caps on this group alone. @default - none */
     budget: nullMeansAbsent(budgetSchema).optional(),
+    /** Ask the control plane to drain every instance before it terminates. @default - none: instances terminate at once */
+    drain: nullMeansAbsent(drainSchema).optional(),
     local: z
       .strictObject({
         desired: count,
@@ -86,16 +111,24 @@ export const nodeGroupSchema = z
   });
 export type NodeGroupConfig = z.infer<typeof nodeGroupSchema>;
 
+/** A receiver as far as a drain needs it: its webhooks and whether each can sign. */
+interface DrainReceiver {
+  readonly name: string;
+  readonly webhook_configs: readonly { readonly signing_key?: string | undefined; readonly signing_key_file?: string | undefined; readonly signing_key_secret?: string | undefined }[];
+}
+
 interface NodeGroupsInConfig {
   readonly node_groups: readonly NodeGroupConfig[];
   readonly settings: { readonly budget?: BudgetConfig | undefined };
   readonly time_intervals?: readonly { readonly name: string }[] | undefined;
   readonly mute_time_intervals?: readonly { readonly name: string }[] | undefined;
+  readonly receivers: readonly DrainReceiver[];
 }
 
 /**
  * What the node groups' schema alone cannot check: fallbacks and schedules
- * naming what exists, and a fleet cost budget's groups all having a cost.
+ * naming what exists, a fleet cost budget's groups all having a cost, and a
+ * drain's receiver able to send signed drain requests.
  */
 export function checkNodeGroups(config: NodeGroupsInConfig, groupNames: ReadonlySet<string>, ctx: z.RefinementCtx): void {
   const intervals = new Set([...(config.time_intervals ?? []), ...(config.mute_time_intervals ?? [])].map((interval) => interval.name));
@@ -112,6 +145,33 @@ export function checkNodeGroups(config: NodeGroupsInConfig, groupNames: Readonly
     );
     if (config.settings.budget?.max_hourly_cost !== undefined && group.hourly_cost === undefined) {
       ctx.addIssue({ code: 'custom', path: ['node_groups', i, 'hourly_cost'], message: 'settings.budget.max_hourly_cost needs every node group\'s hourly_cost' });
+    }
+    if (group.drain) checkDrainReceiver(group.drain.receiver, config.receivers, ['node_groups', i, 'drain', 'receiver'], ctx);
+  });
+}
+
+/**
+ * A drain's receiver must exist and have webhooks, each with a signing key:
+ * the control plane drains a node on its word, so it must be able to tell a
+ * drain request is alertscale's.
+ */
+function checkDrainReceiver(name: string, receivers: readonly DrainReceiver[], path: (string | number)[], ctx: z.RefinementCtx): void {
+  const receiver = receivers.find((candidate) => candidate.name === name);
+  if (!receiver) {
+    ctx.addIssue({ code: 'custom', path, message: `no receiver named "${name}"` });
+    return;
+  }
+  if (receiver.webhook_configs.length === 0) {
+    ctx.addIssue({ code: 'custom', path, message: `receiver "${name}" has no webhook_configs to send drain requests to` });
+    return;
+  }
+  receiver.webhook_configs.forEach((webhook, j) => {
+    if (webhook.signing_key === undefined && webhook.signing_key_file === undefined && webhook.signing_key_secret === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `receiver "${name}" webhook_configs[${j}] has no signing key (signing_key, signing_key_file or signing_key_secret): drain requests are always signed`,
+      });
     }
   });
 }

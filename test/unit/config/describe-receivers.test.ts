@@ -6,10 +6,21 @@ describe('describeReceivers: what alertscale would do with each receiver, one li
   it('says it for the shipped example', () => {
     expect(describeReceivers(loadConfig('config/alertscale.yml').config)).toEqual([
       'scale-up: scale the node group named by label nodegroup by +2 on firing (cooldown 5m; escalate to oncall after 30m)',
-      'scale-down: scale the node group named by label nodegroup by -1 on firing (cooldown 15m)',
+      'scale-down: remove the node named by label node from the node group named by label nodegroup on firing (cooldown 15m)',
       'quiet: nothing (no channel configs)',
       'oncall: page PagerDuty (Events API v2 routing key from secret alertscale/pagerduty); post to Slack (webhook URL from secret alertscale/slack)',
     ]);
+  });
+
+  it('names the instance a targeted scale-in removes by its label', () => {
+    const { config } = parseConfigText(`
+node_groups: [{ name: gpu-a100, asg_name: a, min: 0, max: 9 }]
+route: { receiver: a }
+receivers:
+  - name: a
+    scale_configs: [{ node_group: gpu-a100, change: -1, remove_instance_label: instance_id }]
+`);
+    expect(describeReceivers(config)).toEqual(['a: remove the instance named by label instance_id from gpu-a100 on firing (cooldown 5m)']);
   });
 
   it('names scaling by node group, setting a size, dry runs, v1 pages, SNS and skipped channels', () => {

@@ -79,4 +79,15 @@ describe('example Prometheus rules', () => {
     expect(rule, `${alertname} in ${ruleFiles.join(', ')}`).toBeDefined();
     expect(matchReceivers(tree, { alertname, nodegroup: 'gpu-a100', ...rule?.labels })).toEqual(receivers);
   });
+
+  it("GPUUtilizationLow carries, in every promtool case where it fires, the label config/alertscale.yml removes its node by", () => {
+    const { config } = loadConfig(join(repoRoot, 'config/alertscale.yml'));
+    const label = config.receivers.find((r) => r.name === 'scale-down')?.scale_configs[0]?.remove_node_label;
+    const tests = (readYaml(join(rulesDir, 'tests/gpu-fleet.test.yml')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts: { exp_labels: Record<string, string> }[] }[] }[] }).tests;
+    const fired = tests.flatMap((t) => t.alert_rule_test ?? []).filter((a) => a.alertname === 'GPUUtilizationLow').flatMap((a) => a.exp_alerts);
+
+    expect(label).toBe('node');
+    expect(fired.length).toBeGreaterThan(1);
+    expect(fired.filter((alert) => !alert.exp_labels[label!])).toEqual([]);
+  });
 });

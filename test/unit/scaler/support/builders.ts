@@ -145,3 +145,56 @@ export function withDecisions(request: ScaleRequested, count: number): ScaleRequ
   );
   return { ...request, alerts, decisionIds: alerts.map((a) => a.decisionId) };
 }
+
+/**
+ * A scale-down receiver whose scale config removes the instance the alert
+ * names: by node name (`remove_node_label: node`) or by instance id
+ * (`remove_instance_label: instance_id`).
+ */
+export function targetedConfigWith(groups: NodeGroupConfig[], options: { by?: 'node' | 'instance'; dryRun?: boolean; maxActionAge?: number } = {}): Config {
+  const base = configWith(groups, options);
+  const remove = options.by === 'instance' ? { remove_instance_label: 'instance_id' } : { remove_node_label: 'node' };
+  return {
+    ...base,
+    receivers: [...base.receivers, receiver({ name: 'scale-down', scale_configs: [{ node_group_label: 'nodegroup', change: -1, on: 'firing', cooldown: 900_000, ...remove }] })],
+  };
+}
+
+/**
+ * A `Scale Requested` of the targeted scale-down receiver, one decision per
+ * entry of `targets` (a node name, `{ instanceId }`, or `{}` for an alert
+ * that lacks the label), as the router coalesces them in one batch.
+ */
+export function removalRequest(
+  nodeGroupName: string,
+  targets: readonly (string | { instanceId?: string; nodeName?: string })[],
+  fields: Partial<Omit<ScaleRequested, 'alerts' | 'decisionIds' | 'nodeGroup'>> = {},
+): ScaleRequested {
+  counter += 1;
+  const id = counter;
+  const alerts = targets.map((target, i) => {
+    const remove = typeof target === 'string' ? { nodeName: target } : target;
+    const decisionId = `removal-${id}-${i}`;
+    const labels: Record<string, string> = { alertname: 'GPUUtilizationLow', nodegroup: nodeGroupName };
+    if (remove.nodeName) labels.node = remove.nodeName;
+    if (remove.instanceId) labels.instance_id = remove.instanceId;
+    const alert: Alert = { status: 'firing', labels, annotations: {}, startsAt: new Date(T0).toISOString(), generatorURL: '', fingerprint: `fp-removal-${id}-${i}` };
+    const group = { groupKey: '{}:{}', notificationId: `n-removal-${id}`, size: targets.length, externalURL: 'http://am', truncatedAlerts: 0 };
+    return { decisionId, actionId: `${decisionId}/scale-down/scale/0/step1`, alert, group, remove };
+  });
+  return {
+    actionId: `scale-removal-${id}`,
+    nodeGroup: nodeGroupName,
+    receiver: 'scale-down',
+    configIndex: 0,
+    change: -1,
+    cooldownSeconds: 900,
+    dryRun: false,
+    requestedAt: new Date(T0).toISOString(),
+    part: 1,
+    parts: 1,
+    ...fields,
+    decisionIds: alerts.map((a) => a.decisionId),
+    alerts,
+  };
+}

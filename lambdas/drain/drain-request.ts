@@ -1,0 +1,117 @@
+import { findReceiver } from '../shared/channels';
+import type { Clock } from '../shared/clock';
+import type { Config, NodeGroupConfig } from '../shared/config/schema';
+import type { Log } from '../shared/log';
+import { publishAll, type EventBus, type PublishOptions } from '../shared/publish';
+import { drainCompletedEvent, drainIdOf, drainRequestedEvent } from './drain-events';
+import { sendDrainRequests, type DrainSendContext } from './drain-webhook';
+import type { TerminateLifecycleAction, TerminateSuccessful } from './lifecycle-events';
+import type { DrainRecord, DrainStore, NodeNames } from './ports';
+
+/**
+ * The drain-request use case: an instance of a node group with `drain` waits
+ * in `Terminating:Wait` on alertscale's lifecycle hook — whoever terminates
+ * it: alertscale, a scale-in by anyone, a rebalance. The drain is recorded
+ * (so the confirmation can be checked against it), the drain receiver's
+ * webhooks are asked to drain the node, and `Drain Requested` goes on the
+ * bus. When the instance has terminated without a confirmation, the
+ * heartbeat timeout let it go: `Drain Completed` says so.
+ *
+ * A redelivered lifecycle event finds its drain by its id and, once the
+ * webhooks were asked, does nothing again. A send that fails after its
+ * retries is reported in `Drain Requested` and not retried further: the
+ * heartbeat timeout guarantees the termination goes on regardless.
+ */
+
+/** How long a drain record outlives its deadline, for the read-back of a late confirmation. */
+const KEPT_AFTER_DEADLINE_S = 7 * 86_400;
+
+export interface DrainRequestDeps {
+  readonly config: Config;
+  readonly store: DrainStore;
+  readonly nodeNames: NodeNames;
+  readonly bus: EventBus;
+  /** The name of alertscale's termination lifecycle hook: events of other hooks on the same group are not ours to answer. */
+  readonly hookName: string;
+  /** Where the control plane confirms (`POST /api/drain/complete` of this deployment). */
+  readonly callbackUrl: () => string;
+  readonly send: DrainSendContext;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly publish?: PublishOptions;
+}
+
+export interface DrainRequests {
+  /** One `EC2 Instance-terminate Lifecycle Action`; `at` is the event's time (when the wait began). Throws to be retried. */
+  handleLifecycleAction(detail: TerminateLifecycleAction, at?: Date): Promise<void>;
+  /** One `EC2 Instance Terminate Successful`. Throws to be retried. */
+  handleTerminated(detail: TerminateSuccessful): Promise<void>;
+}
+
+/** The node groups that drain, by their Auto Scaling group's name. */
+export function drainedGroups(config: Pick<Config, 'node_groups'>): ReadonlyMap<string, NodeGroupConfig & { drain: NonNullable<NodeGroupConfig['drain']> }> {
+  return new Map(config.node_groups.flatMap((group) => (group.drain ? [[group.asg_name, group as NodeGroupConfig & { drain: NonNullable<NodeGroupConfig['drain']> }] as const] : [])));
+}
+
+/** Builds the drain-request use cases. */
+export function createDrainRequests(deps: DrainRequestDeps): DrainRequests {
+  const groups = drainedGroups(deps.config);
+  const publish = (events: Parameters<typeof publishAll>[1]) => publishAll(deps.bus, events, { log: deps.log, ...deps.publish });
+
+  /** The drain this lifecycle action stands for, as stored (a new one is written first). */
+  async function drainFor(detail: TerminateLifecycleAction, group: NodeGroupConfig & { drain: { receiver: string; timeout: number } }, at: Date): Promise<DrainRecord> {
+    const now = deps.clock();
+    const drainId = drainIdOf(detail.AutoScalingGroupName, detail.EC2InstanceId, detail.LifecycleActionToken);
+    const known = await deps.store.get(detail.EC2InstanceId, now);
+    if (known?.drainId === drainId) return known;
+    const deadline = new Date(at.getTime() + group.drain.timeout);
+    const nodeName = await deps.nodeNames.nodeNameOf(detail.EC2InstanceId);
+    const record: DrainRecord = {
+      drainId,
+      instanceId: detail.EC2InstanceId,
+      nodeGroup: group.name,
+      asgName: group.asg_name,
+      hookName: detail.LifecycleHookName,
+      lifecycleActionToken: detail.LifecycleActionToken,
+      ...(nodeName !== undefined ? { nodeName } : {}),
+      receiver: group.drain.receiver,
+      requestedAt: at.toISOString(),
+      deadline: deadline.toISOString(),
+      status: 'pending',
+      expiresAt: Math.floor(deadline.getTime() / 1000) + KEPT_AFTER_DEADLINE_S,
+    };
+    // A concurrent delivery of the same event may have written it first: then use that one.
+    if (!(await deps.store.create(record, now))) return (await deps.store.get(detail.EC2InstanceId, now)) ?? record;
+    return record;
+  }
+
+  return {
+    async handleLifecycleAction(detail, at) {
+      const group = groups.get(detail.AutoScalingGroupName);
+      if (!group || detail.LifecycleHookName !== deps.hookName || detail.LifecycleTransition !== 'autoscaling:EC2_INSTANCE_TERMINATING') {
+        deps.log.info('lifecycle action not for alertscale\'s drain hook; left alone', { asgName: detail.AutoScalingGroupName, hook: detail.LifecycleHookName });
+        return;
+      }
+      const drain = await drainFor(detail, group, at ?? deps.clock());
+      if (drain.notifiedAt !== undefined || drain.status !== 'pending') return;
+      const receiver = findReceiver(deps.config, drain.receiver);
+      const sends = receiver ? await sendDrainRequests(receiver, drain, deps.callbackUrl(), deps.send) : [];
+      await publish([drainRequestedEvent(drain, sends)]);
+      await deps.store.markNotified(drain.instanceId, drain.drainId, deps.clock().toISOString());
+      deps.log.info('drain requested', { nodeGroup: drain.nodeGroup, instanceId: drain.instanceId, deadline: drain.deadline, sends: sends.map((s) => s.outcome) });
+    },
+
+    async handleTerminated(detail) {
+      const now = deps.clock();
+      const drain = await deps.store.get(detail.EC2InstanceId, now);
+      if (!drain || drain.status !== 'pending') return;
+      const early = now.getTime() < Date.parse(drain.deadline);
+      const reason = early
+        ? `the instance terminated at ${now.toISOString()}, before its deadline, without a confirmation through alertscale (its lifecycle action was completed elsewhere)`
+        : `no confirmation by the deadline ${drain.deadline}: the lifecycle hook's heartbeat timeout let the termination go on`;
+      // Published first: a retry publishes again rather than never.
+      await publish([drainCompletedEvent(drain, 'timeout', reason, now.toISOString())]);
+      await deps.store.transition(drain.instanceId, drain.drainId, 'pending', 'timeout', { at: now.toISOString(), reason });
+    },
+  };
+}
