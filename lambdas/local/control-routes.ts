@@ -25,10 +25,14 @@ const redriveSchema = z.strictObject({
   messageIds: z.array(z.string()).max(10_000).optional(),
 });
 
+/** A queue's consumer as `GET /api/consumers` shows it: like a Lambda event source mapping, on or off. */
+const consumerView = (queue: LocalPipeline['queues'][number]) => ({ queue: queue.name, enabled: queue.enabled, depth: queue.depth });
+
 /**
  * Local mode's routes beyond the webhook and decisions: node groups, the kill
- * switch, capacity refusal (to watch fallback locally), the dead-letter list
- * and its redrive.
+ * switch, capacity refusal (to watch fallback locally), the consumers of the
+ * queues (on and off, as a Lambda's event source mapping), the dead-letter
+ * list and its redrive.
  *
  * `POST /api/dlq/redrive` is the operator's replay, like SQS's DLQ redrive:
  * it moves parked messages back to their queue with a fresh receive count —
@@ -60,6 +64,14 @@ export function controlRoutes(pipeline: LocalPipeline): NonNullable<LocalServerO
       const limit = Number(url.searchParams.get('limit') ?? 100);
       if (!Number.isInteger(limit) || limit < 1 || limit > EVENTS_KEPT) throw new BadControlRequestError(`limit must be an integer from 1 to ${EVENTS_KEPT}`);
       return pipeline.events.newest(limit, url.searchParams.get('detail_type') ?? undefined);
+    },
+    'GET /api/consumers': () => pipeline.queues.map(consumerView),
+    'PUT /api/consumers': ({ body }) => {
+      const { queue, enabled } = parseBody(z.object({ queue: z.string(), enabled: z.boolean() }), body);
+      const found = pipeline.queues.find((q) => q.name === queue);
+      if (!found) throw new BadControlRequestError(`no queue named "${queue}"; queues: ${pipeline.queues.map((q) => q.name).join(', ')}`);
+      found.setEnabled(enabled);
+      return consumerView(found);
     },
     'POST /api/dlq/redrive': ({ body }) => {
       const filter = parseBody(redriveSchema, body);

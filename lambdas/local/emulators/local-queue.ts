@@ -86,6 +86,7 @@ export class LocalQueue {
   private drainWaiters: (() => void)[] = [];
   private stopped = false;
   private started = false;
+  private disabled = false;
   private receiveTotal = 0;
   private consumer: QueueConsumer;
   /** Reasons the consumer gave for records of batches in flight, until their batch is settled. */
@@ -197,6 +198,23 @@ export class LocalQueue {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** Whether the consumer is fed: false after `setEnabled(false)`. */
+  get enabled(): boolean {
+    return !this.disabled;
+  }
+
+  /**
+   * Turns the consumer off and on, as disabling a Lambda function's SQS event
+   * source mapping does: while off, messages wait in the queue (and its
+   * journal) and nothing new goes to the consumer; batches already with it
+   * finish. Not kept across restarts: a mapping switched off locally is on
+   * again at the next start.
+   */
+  setEnabled(enabled: boolean): void {
+    this.disabled = !enabled;
+    if (enabled) this.schedule(Date.now());
+  }
+
   /** Stops delivering. Messages sent afterwards are still journaled (and kept for the next start) but not delivered. */
   stop(): void {
     this.stopped = true;
@@ -268,7 +286,7 @@ export class LocalQueue {
   }
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.disabled) return;
     const now = Date.now();
     const limit = this.options.fifo ? Number.POSITIVE_INFINITY : (this.options.concurrency ?? 4);
     while (this.batchesInFlight < limit) {

@@ -245,3 +245,19 @@ describe('ingest on a journaled queue', () => {
     expect(response.statusCode).toBe(503);
   });
 });
+
+describe('LocalQueue consumer switch (an event source mapping, off and on)', () => {
+  it('keeps messages waiting while off, and delivers them once on again', async () => {
+    const seen: string[] = [];
+    const q = queue({ consumer: async (event) => (seen.push(...bodies(event)), { batchItemFailures: [] }) });
+    q.start();
+    q.setEnabled(false);
+    q.send('held');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([seen, q.depth, q.enabled]).toEqual([[], 1, false]);
+
+    q.setEnabled(true);
+    await q.idle();
+    expect([seen, q.enabled]).toEqual([['held'], true]);
+  });
+});
