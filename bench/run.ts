@@ -34,6 +34,7 @@ const settings = {
   e2e: { notifications: quick ? 50 : 500, concurrency: 8, openLoopMs: quick ? 3_000 : 20_000, resendOpenLoopMs: quick ? 2_000 : 10_000 },
   coldRuns: Number(process.env.BENCH_COLD_RUNS ?? (quick ? 2 : 21)),
   stormAlerts: Number(process.env.BENCH_STORM_ALERTS ?? (quick ? 1_000 : 10_000)),
+  replayHours: quick ? 2 : 24,
   memory: { warmupMs: quick ? 2_000 : 10_000, durationMs: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 5 : 60)) * 1000, notificationsPerSecond: 5 },
 };
 
@@ -84,7 +85,7 @@ async function main() {
       progress(`memory: ${settings.memory.durationMs / 1000}s of sustained load after ${settings.memory.warmupMs / 1000}s of warm-up, in a node --expose-gc process`);
       memory = await runMemory(settings.memory);
     }
-    if (only.has('replay')) replay = await runReplay();
+    if (only.has('replay')) replay = await runReplay({ hours: settings.replayHours });
   } finally {
     await pagerduty.close();
   }
