@@ -31,6 +31,11 @@ export interface Io {
 
 /** The io of the real process: stdout, stderr, `process.env`, the file system, `fetch`, signals. */
 export function processIo(): Io {
+  // A reader that stops early (`alertscale replay … | head`) closes the pipe: that is done, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
