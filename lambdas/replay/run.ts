@@ -66,7 +66,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const problems: InputProblem[] = [...history.problems];
   let refused = 0;
   for (const entry of history.entries) {
-    clock.advanceTo(entry.at);
+    advance(stages, clock, entry.at);
     if (entry.kind === 'webhook') {
       const problem = await deliver(stages, entry);
       if (problem) {
@@ -77,8 +77,20 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     await settle(stages, entry);
     observer.sample(clock.time);
   }
-  clock.advanceTo(history.to);
+  advance(stages, clock, history.to);
   return reportOf({ options, config, history, stages, observer, problems, refused, warnings: log.counts });
+}
+
+/**
+ * Moves the clock on, and lets the terminations of drained groups whose
+ * heartbeat timed out meanwhile go on: replay has no control plane, so a
+ * drain is never confirmed and takes its whole `timeout`, the slowest a
+ * drain can be (the group's desired capacity drops when the termination
+ * starts either way).
+ */
+function advance(stages: ReplayStages, clock: VirtualClock, to: number): void {
+  clock.advanceTo(to);
+  stages.nodeGroups.expireLifecycleActions();
 }
 
 /** Posts one webhook to replay's ingest; a problem when ingest refuses it (as it would have live). */

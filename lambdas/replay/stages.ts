@@ -60,6 +60,9 @@ export function replayStages(config: Config, clock: VirtualClock, log: (componen
   const scaler = createScaler({
     config,
     nodeGroups,
+    // The simulated instances, as local mode gives them: targeted scale-in replays against them.
+    instances: nodeGroups,
+    nodeInstances: nodeGroups,
     state: new MemoryNodeGroupStateStore(),
     fleet: new MemoryFleetLedger(),
     decisions,

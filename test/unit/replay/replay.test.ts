@@ -129,3 +129,44 @@ describe('replay: what it reports besides', () => {
     await expect(replay({ config: config('15m'), history, start: { 'gpu-a100': 501 } })).rejects.toThrow('--start gpu-a100=501: a whole number from 0 to the group\'s max 500');
   });
 });
+
+describe('replay: targeted scale-in and drain, as the live scaler does them', () => {
+  const targeted = (drain: string) =>
+    parseConfigText(`
+node_groups:
+  - { name: gpu-a100, asg_name: gpu-a100-nodes, min: 1, max: 8, local: { desired: 3 }${drain} }
+route:
+  receiver: quiet
+  routes:
+    - { matchers: ['alertname="GPUUtilizationLow"'], receiver: scale-down }
+receivers:
+  - name: quiet
+  - name: scale-down
+    scale_configs: [{ node_group_label: nodegroup, change: -1, remove_node_label: node, cooldown: 15m }]
+  - name: control-plane
+    webhook_configs: [{ url: 'http://127.0.0.1:9/drain', signing_key: k }]
+`).config;
+  const idle = (node: string) => ({
+    name: 'idle.yml',
+    content: `start: 2025-03-04T02:00:00Z
+resend: 5m
+alerts:
+  - { labels: { alertname: GPUUtilizationLow, nodegroup: gpu-a100, node: ${node} }, at: 0m, resolve: 10m }
+`,
+  });
+
+  it.each([
+    ['without drain', ''],
+    ['with drain (never confirmed in replay: the timeout lets it go)', ', drain: { receiver: control-plane, timeout: 2m }'],
+  ])('removes the node the alert names, %s', async (_, drain) => {
+    const report = await replay({ config: targeted(drain), history: readHistory([idle('ip-10-1-0-2.ec2.internal')]) });
+    expect(report.timeline.filter((row) => row.nodeGroup === 'gpu-a100').map((row) => [row.outcome, row.from, row.to])).toEqual([['scaled', 3, 2]]);
+    expect(report.nodeGroups[0]).toMatchObject({ final: 2 });
+  });
+
+  it('refuses, with the reason, a node the group does not have', async () => {
+    const report = await replay({ config: targeted(''), history: readHistory([idle('ip-10-9-9-9.ec2.internal')]) });
+    expect(report.timeline.find((row) => row.nodeGroup === 'gpu-a100')).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('ip-10-9-9-9.ec2.internal') });
+    expect(report.nodeGroups[0]).toMatchObject({ final: 3 });
+  });
+});
