@@ -1,4 +1,4 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { consumeBatch, sqsRecord, type SqsBatchConsumer } from '../local/emulators/sqs-batch';
 
 /** A message a queue gave up on after its receives, and the consumer's reason. */
 export interface ReplayDeadLetter {
@@ -7,12 +7,14 @@ export interface ReplayDeadLetter {
   readonly reason: string;
 }
 
-export type DrainConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+export type DrainConsumer = SqsBatchConsumer;
 
 interface Message {
   readonly messageId: string;
   readonly body: string;
   readonly groupId?: string | undefined;
+  /** Its place in the queue, as SQS's FIFO sequence number (the clock stands still). */
+  readonly sentAt: number;
   receiveCount: number;
 }
 
@@ -53,7 +55,8 @@ export class DrainQueue {
 
   send(body: string, groupId?: string): void {
     if (this.options.fifo && !groupId) throw new Error(`queue ${this.name} is FIFO: a message group id is required`);
-    this.pending.push({ messageId: `${this.name}-${++this.next}`, body, groupId, receiveCount: 0 });
+    this.next += 1;
+    this.pending.push({ messageId: `${this.name}-${this.next}`, body, groupId, sentAt: this.next, receiveCount: 0 });
   }
 
   /** The consumer's own words for why a record failed (its failure hook), shown on a dead letter. */
@@ -88,16 +91,7 @@ export class DrainQueue {
   /** One batch to the consumer; resolves to the messages to receive again. */
   private async deliver(batch: readonly Message[]): Promise<Message[]> {
     for (const message of batch) message.receiveCount++;
-    let failed: Set<string>;
-    let thrown: string | undefined;
-    try {
-      const response = await this.options.consumer({ Records: batch.map((message) => this.toRecord(message)) });
-      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
-    } catch (error) {
-      // A consumer that throws fails its whole batch, as a Lambda invocation error does.
-      thrown = (error as Error).message;
-      failed = new Set(batch.map((message) => message.messageId));
-    }
+    const { failed, thrown } = await consumeBatch(this.options.consumer, batch.map((message) => sqsRecord(message, this.name, 'replay')));
     const retry: Message[] = [];
     for (const message of batch) {
       if (!failed.has(message.messageId)) continue;
@@ -107,25 +101,5 @@ export class DrainQueue {
       else retry.push(message);
     }
     return retry;
-  }
-
-  private toRecord(message: Message): SQSRecord {
-    return {
-      messageId: message.messageId,
-      receiptHandle: message.messageId,
-      body: message.body,
-      attributes: {
-        ApproximateReceiveCount: String(message.receiveCount),
-        SentTimestamp: '0',
-        SenderId: 'replay',
-        ApproximateFirstReceiveTimestamp: '0',
-        ...(message.groupId ? { MessageGroupId: message.groupId, MessageDeduplicationId: message.messageId, SequenceNumber: String(this.next) } : {}),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:replay:000000000000:${this.name}`,
-      awsRegion: 'replay',
-    };
   }
 }

@@ -1,5 +1,4 @@
-import type { ActionRecord, DecisionRecord } from './decisions';
-import type { LabelSet } from './alertmanager';
+import type { DecisionRecord } from './decisions';
 
 /**
  * A decision as `GET /api/decisions` shows it: the record without the
@@ -7,23 +6,12 @@ import type { LabelSet } from './alertmanager';
  * with every time in ISO 8601, and a `note` when it has no action, so an
  * empty `actions` list never leaves the reader guessing.
  */
-export interface DecisionView {
-  readonly decisionId: string;
-  readonly fingerprint: string;
-  readonly startsAt: string;
-  readonly status: 'firing' | 'resolved';
-  readonly labels: LabelSet;
-  readonly receivers: readonly string[];
-  readonly actions: readonly ActionRecord[];
-  readonly step: number;
-  readonly refireAt?: string | undefined;
-  readonly createdAt: string;
-  readonly updatedAt: string;
+export type DecisionView = Omit<DecisionRecord, 'expiresAt' | 'originEventId' | 'stepEventId'> & {
   /** When the record may be deleted (DynamoDB's TTL deletes it some time after). */
   readonly expiresAt: string;
   /** Why there is no action, when there is none. */
   readonly note?: string | undefined;
-}
+};
 
 /**
  * Every receiver config gives the decision an action record (requested,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Log } from '../../shared/log';
 import type { JournalState, JournaledMessage, QueueJournal } from './queue-journal';
+import { consumeBatch, sqsRecord, type SqsBatchConsumer } from './sqs-batch';
 
 /** A message parked after `maxReceiveCount` failed receives, where an operator can see it. */
 export interface DeadLetter {
@@ -13,7 +13,6 @@ export interface DeadLetter {
   readonly error: string;
   readonly at: string;
 }
-
 interface Message {
   readonly messageId: string;
   readonly body: string;
@@ -23,7 +22,7 @@ interface Message {
   availableAt: number;
 }
 
-export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+export type QueueConsumer = SqsBatchConsumer;
 
 export interface LocalQueueOptions {
   readonly name: string;
@@ -304,16 +303,7 @@ export class LocalQueue {
   private async deliver(batch: Message[]): Promise<void> {
     for (const message of batch) message.receiveCount++;
     this.receiveTotal += batch.length;
-    let failed: Set<string>;
-    let thrownError: string | undefined;
-    try {
-      const response = await this.consumer({ Records: batch.map((m) => this.toRecord(m)) });
-      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-    } catch (thrown) {
-      // A consumer that throws fails its whole batch, as a Lambda invocation error does.
-      thrownError = (thrown as Error).message;
-      failed = new Set(batch.map((m) => m.messageId));
-    }
+    const { failed, thrown: thrownError } = await consumeBatch(this.consumer, batch.map((m) => sqsRecord(m, this.name, 'local')));
     const retry: Message[] = [];
     for (const message of batch) {
       this.inFlight.delete(message.messageId);
@@ -391,26 +381,6 @@ export class LocalQueue {
     return {
       pending: [...this.inFlight.values(), ...waiting].map(toJournal),
       deadLetters: this.deadLetters.map((d) => ({ id: d.messageId, body: d.body, groupId: d.groupId, sentAt: Date.parse(d.at), receiveCount: d.receiveCount, error: d.error, at: d.at })),
-    };
-  }
-
-  private toRecord(message: Message): SQSRecord {
-    return {
-      messageId: message.messageId,
-      receiptHandle: message.messageId,
-      body: message.body,
-      attributes: {
-        ApproximateReceiveCount: String(message.receiveCount),
-        SentTimestamp: String(message.sentAt),
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(message.sentAt),
-        ...(message.groupId ? { MessageGroupId: message.groupId, MessageDeduplicationId: message.messageId, SequenceNumber: String(message.sentAt) } : {}),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:local:000000000000:${this.name}`,
-      awsRegion: 'local',
     };
   }
 
