@@ -106,20 +106,32 @@ export const servedOutcome = (member: ScaleMember, known: ReadonlyMap<string, De
   return recorded.outcome === 'failed' && recorded.detail?.startsWith(RETRY_PREFIX) ? undefined : recorded;
 };
 
-async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
-  const { request, group, known } = base;
-  const now = ctx.clock().getTime();
+/**
+ * What every step of a scale request, targeted or not, settles first under
+ * the lock: a request already applied reports its outcome again; decisions
+ * already served (by this request, redelivered, or another one) keep theirs;
+ * another request between its claim and its call is waited for. Otherwise,
+ * the decisions still to serve.
+ */
+export function openRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState, now: number): { readonly step: LockStep<ScaleResult> } | { readonly subject: Subject } {
+  const { request, known } = base;
   const applied = state.applied.find((candidate) => candidate.actionId === request.actionId);
-  if (applied) return commit(undefined, () => reportAgain(ctx, { ...base, members: request.alerts }, applied, state));
-
-  // A decision already served (by this request, redelivered, or another one) keeps its outcome.
+  if (applied) return { step: commit(undefined, () => reportAgain(ctx, { ...base, members: request.alerts }, applied, state)) };
   const members = request.alerts.filter((member) => !servedOutcome(member, known));
-  if (members.length === 0) return servedElsewhere(ctx, { ...base, members }, now);
-  const subject: Subject = { ...base, members };
+  if (members.length === 0) return { step: servedElsewhere(ctx, { ...base, members }, now) };
+  const inFlight = state.inFlight;
+  if (inFlight && inFlight.actionId !== request.actionId && now - inFlight.at < ctx.leaseMs) return { step: WAIT };
+  return { subject: { ...base, members } };
+}
+
+async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
+  const { request, group } = base;
+  const now = ctx.clock().getTime();
+  const opened = openRequest(ctx, base, state, now);
+  if ('step' in opened) return opened.step;
+  const { subject } = opened;
 
   const inFlight = state.inFlight;
-  // Another request is between its claim and its Auto Scaling call: wait for it.
-  if (inFlight && inFlight.actionId !== request.actionId && now - inFlight.at < ctx.leaseMs) return WAIT;
   if (inFlight && inFlight.actionId !== request.actionId) {
     ctx.log.warn('taking over an abandoned in-flight scaling claim', { nodeGroup: group.name, abandoned: inFlight.actionId, claimedAt: new Date(inFlight.at).toISOString() });
   }

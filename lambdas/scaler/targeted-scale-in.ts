@@ -14,12 +14,10 @@ import {
   describeFailed,
   expired,
   fleetLedgerWith,
+  openRequest,
   refusalStep,
-  reportAgain,
   RETRY_PREFIX,
   ScalingRetryError,
-  servedElsewhere,
-  servedOutcome,
   type ActResult,
   type ScaleResult,
   type Subject,
@@ -160,16 +158,13 @@ function lookupFailed(ctx: ScalerContext, subject: Subject, error: Error, now: n
 
 /** One target, under the node-group lock: answer a redelivery, wait for another claim, refuse, or claim and terminate. */
 async function decideTarget(ctx: ScalerContext, base: SubjectBase, target: Target, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
-  const { request, group, known } = base;
+  const { request, group } = base;
   const now = ctx.clock().getTime();
-  const applied = state.applied.find((candidate) => candidate.actionId === request.actionId);
-  if (applied) return commit(undefined, () => reportAgain(ctx, { ...base, members: request.alerts }, applied, state));
-  const members = request.alerts.filter((member) => !servedOutcome(member, known));
-  if (members.length === 0) return servedElsewhere(ctx, { ...base, members }, now);
-  const subject: Subject = { ...base, members };
+  const opened = openRequest(ctx, base, state, now);
+  if ('step' in opened) return opened.step;
+  const { subject } = opened;
 
   const inFlight = state.inFlight;
-  if (inFlight && inFlight.actionId !== request.actionId && now - inFlight.at < ctx.leaseMs) return WAIT;
   const age = now - Date.parse(request.requestedAt);
   if (age > ctx.config.settings.max_action_age) return expired(ctx, subject, state, age, now);
   if (!ctx.instances) return describeFailed(ctx, subject, state, new NodeGroupValidationError('this scaler has no access to the groups\' instances, which a targeted scale-in needs'), now);
