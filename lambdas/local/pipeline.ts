@@ -6,7 +6,7 @@ import type { DrainConfirm } from '../drain/drain-confirm';
 import { DRAIN_CALLBACK_PATH } from '../drain/drain-webhook';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from './emulators/dynalite';
 import { LocalEventBus, type EventEnvelope } from './emulators/local-bus';
-import { LocalQueue, type DeadLetter } from './emulators/local-queue';
+import { LocalQueue, type DeadLetter, type QueueConsumer } from './emulators/local-queue';
 import { journalPath, QueueJournal } from './emulators/queue-journal';
 import { LOCAL_DRAIN_HOOK } from './emulators/simulated-node-groups';
 import { createIngest } from '../ingest/ingest';
@@ -140,6 +140,94 @@ function drainStage(
  * out. A journal write that fails makes `putBatch` fail, and the webhook gets
  * a 5xx that Alertmanager retries.
  */
+/** The gauges `GET /metrics` adds to the stages' counters: simulated sizes, queue depths, dead letters. */
+function localGauges(scaling: () => LocalScaler | undefined, queues: () => readonly LocalQueue[]): PrometheusRegistry {
+  return new PrometheusRegistry([
+    {
+      name: 'alertscale_node_group_desired',
+      help: 'Desired capacity of each simulated node group.',
+      samples: async () => (scaling()?.nodeGroups.snapshot() ?? []).map((group) => ({ labels: { node_group: group.nodeGroup }, value: group.desired })),
+    },
+    { name: 'alertscale_queue_depth', help: 'Messages waiting or in flight, per queue.', samples: async () => queues().map((q) => ({ labels: { queue: q.name }, value: q.depth })) },
+    { name: 'alertscale_dead_letters', help: 'Messages parked after their retries, per queue.', samples: async () => queues().map((q) => ({ labels: { queue: q.name }, value: q.deadLetters.length })) },
+  ]);
+}
+
+/** Each queue's journal under `dataDir` (none without one), and closing them all. */
+function queueJournals(dataDir: string | undefined, log: Log) {
+  const journals: QueueJournal[] = [];
+  return {
+    durability: (name: string): { journal?: QueueJournal } => {
+      if (dataDir === undefined) return {};
+      const journal = QueueJournal.open({ path: journalPath(dataDir, name), log });
+      journals.push(journal);
+      return { journal };
+    },
+    close: () => journals.forEach((journal) => journal.close()),
+  };
+}
+
+interface StageQueueWiring {
+  readonly config: Config;
+  readonly bus: LocalEventBus;
+  /** Auto Scaling's events: the account's default bus on AWS. */
+  readonly defaultBus: LocalEventBus;
+  readonly dataDir: string | undefined;
+  /** The router's store: it creates decisions, the other stages only record on them. */
+  readonly decisions: DynamoDecisionStore;
+  readonly log: Log;
+  readonly wiring: (component: string, queue: string) => LocalStageWiring;
+  readonly durability: (name: string) => { journal?: QueueJournal };
+}
+
+/**
+ * The router, scaler and notifier, each on its queue, fed by the stack's own
+ * rules: the notifications to the router; as on AWS, one FIFO scale queue with
+ * one rule per node group whose target sets that group as the message group;
+ * the notify requests to the notifier.
+ */
+function stageQueues(w: StageQueueWiring) {
+  const { config, bus, log } = w;
+  const queue = (name: string, consumer: QueueConsumer, fifo = false) => new LocalQueue({ name, log, consumer, ...(fifo ? { fifo } : {}), ...w.durability(name) });
+  const routerQueue = queue('alertscale-alerts', localRouter({ ...w.wiring('router', 'alertscale-alerts'), decisions: w.decisions }).consumer);
+  bus.addRule({ name: 'Notifications', pattern: patterns.notifications, target: (event) => routerQueue.send(envelopeBody(event)) });
+
+  if (w.dataDir !== undefined) mkdirSync(w.dataDir, { recursive: true });
+  const scaler = localScaler({
+    ...w.wiring('scaler', 'alertscale-scale.fifo'),
+    simulation: { path: w.dataDir !== undefined ? join(w.dataDir, 'node-groups.json') : undefined, publish: (event) => w.defaultBus.put(event) },
+  });
+  const scaleQueue = queue('alertscale-scale.fifo', scaler.consumer, true);
+  for (const group of config.node_groups) {
+    bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(envelopeBody(event), group.name) });
+  }
+  bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(envelopeBody(event), 'launch-unsuccessful') });
+
+  const notifyQueue = queue('alertscale-notify', localNotifier(w.wiring('notifier', 'alertscale-notify')).consumer);
+  bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(envelopeBody(event)) });
+  return { scaler, queues: [routerQueue, scaleQueue, notifyQueue] };
+}
+
+/** SQS's redrive over local mode's queues: all of them, or one, optionally only some message ids. */
+function redriveQueues(queues: readonly LocalQueue[], filter: { readonly queue?: string | undefined; readonly messageIds?: readonly string[] | undefined }): RedriveResult {
+  const byQueue: Record<string, number> = {};
+  for (const queue of queues) {
+    if (filter.queue !== undefined && queue.name !== filter.queue) continue;
+    byQueue[queue.name] = queue.redrive(filter.messageIds).length;
+  }
+  return { redriven: Object.values(byQueue).reduce((a, b) => a + b, 0), byQueue };
+}
+
+/**
+ * Starts local mode's pipeline. Without `dataDir` every queue and the store
+ * are in memory. With it, nothing acknowledged is lost when the process dies:
+ * the ingest answers 2xx only after `publishAll` resolved, `LocalEventBus.putBatch`
+ * hands each event synchronously to its rules' targets, and each target is a
+ * `LocalQueue.send`, which has written the message to its journal when it
+ * returns — so the journal holds every event of a webhook before its 2xx goes
+ * out. A journal write that fails makes `putBatch` fail, and the webhook gets
+ * a 5xx that Alertmanager retries.
+ */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const { config, dataDir } = options;
   const clock = options.clock ?? systemClock;
@@ -149,25 +237,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const decisions = new DynamoDecisionStore(dynamo.client, dynamo.tableName, clock);
   const bus = new LocalEventBus(clock);
   const events = new EventLog(bus);
-  const queuesByName = new Map<string, LocalQueue>();
+  const queues: LocalQueue[] = [];
   let scaling: LocalScaler | undefined;
-  const metrics = new PrometheusRegistry([
-    {
-      name: 'alertscale_node_group_desired',
-      help: 'Desired capacity of each simulated node group.',
-      samples: async () => (scaling?.nodeGroups.snapshot() ?? []).map((group) => ({ labels: { node_group: group.nodeGroup }, value: group.desired })),
-    },
-    { name: 'alertscale_queue_depth', help: 'Messages waiting or in flight, per queue.', samples: async () => [...queuesByName.values()].map((q) => ({ labels: { queue: q.name }, value: q.depth })) },
-    { name: 'alertscale_dead_letters', help: 'Messages parked after their retries, per queue.', samples: async () => [...queuesByName.values()].map((q) => ({ labels: { queue: q.name }, value: q.deadLetters.length })) },
-  ]);
+  const metrics = localGauges(() => scaling, () => queues);
   const queueLog = options.log('queue');
-  const journals: QueueJournal[] = [];
-  const durability = (name: string) => {
-    if (dataDir === undefined) return {};
-    const journal = QueueJournal.open({ path: journalPath(dataDir, name), log: queueLog });
-    journals.push(journal);
-    return { journal };
-  };
+  const journals = queueJournals(dataDir, queueLog);
   // Each stage's failure hook tells its queue why a record failed: the reason `GET /api/dlq` shows.
   const wiring = (component: string, queue: string): LocalStageWiring => ({
     config,
@@ -178,60 +252,21 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     log: options.log(component),
     clock,
     metrics,
-    onFailure: (failure) => queuesByName.get(queue)?.noteFailure(failure),
+    onFailure: (failure) => queues.find((q) => q.name === queue)?.noteFailure(failure),
   });
-
-  const routerQueue = new LocalQueue({
-    name: 'alertscale-alerts',
-    log: queueLog,
-    consumer: localRouter({ ...wiring('router', 'alertscale-alerts'), decisions }).consumer,
-    ...durability('alertscale-alerts'),
-  });
-  bus.addRule({ name: 'Notifications', pattern: patterns.notifications, target: (event) => routerQueue.send(envelopeBody(event)) });
-
   // Auto Scaling's own events go to the account's default bus on AWS; here to a bus of their own,
   // so they stay out of alertscale's bus and its event log, as on AWS.
   const defaultBus = new LocalEventBus();
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  // As on AWS: one FIFO queue, one rule per node group whose target sets that group as the message group.
-  const scaler = localScaler({
-    ...wiring('scaler', 'alertscale-scale.fifo'),
-    simulation: { path: dataDir !== undefined ? join(dataDir, 'node-groups.json') : undefined, publish: (event) => defaultBus.put(event) },
-  });
+  const stages = stageQueues({ config, bus, defaultBus, dataDir, decisions, log: queueLog, wiring, durability: journals.durability });
+  const scaler = stages.scaler;
   scaling = scaler;
-  const scaleQueue = new LocalQueue({
-    name: 'alertscale-scale.fifo',
-    fifo: true,
-    log: queueLog,
-    consumer: scaler.consumer,
-    ...durability('alertscale-scale.fifo'),
-  });
-  for (const group of config.node_groups) {
-    bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(envelopeBody(event), group.name) });
-  }
-  bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(envelopeBody(event), 'launch-unsuccessful') });
-
-  const notifyQueue = new LocalQueue({
-    name: 'alertscale-notify',
-    log: queueLog,
-    consumer: localNotifier(wiring('notifier', 'alertscale-notify')).consumer,
-    ...durability('alertscale-notify'),
-  });
-  bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(envelopeBody(event)) });
-
-  const queues: LocalQueue[] = [routerQueue, scaleQueue, notifyQueue];
-  const drain = drainStage(config, wiring('drain', 'alertscale-drain'), scaler, defaultBus, queueLog, durability);
+  queues.push(...stages.queues);
+  const drain = drainStage(config, wiring('drain', 'alertscale-drain'), scaler, defaultBus, queueLog, journals.durability);
   if (drain) queues.push(drain.queue);
-  for (const queue of queues) queuesByName.set(queue.name, queue);
   // Every queue and rule exists now: what the journals held when the process last stopped can run.
   queues.forEach((queue) => queue.start());
 
   const ingest = createIngest({ bus, token: async () => options.token, log: options.log('ingest'), clock, metrics, onAccepted: recorder && ((accepted) => recorder.record(accepted)) });
-
-  const idle = async () => {
-    // A queue may feed another: drain until all are empty at once.
-    while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
-  };
 
   return {
     config,
@@ -245,15 +280,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     metrics,
     nodeGroups: () => nodeGroupsView(config, scaler.state, scaler.nodeGroups, clock, scaler.nodeGroups),
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
-    redrive: (filter = {}) => {
-      const byQueue: Record<string, number> = {};
-      for (const queue of queues) {
-        if (filter.queue !== undefined && queue.name !== filter.queue) continue;
-        byQueue[queue.name] = queue.redrive(filter.messageIds).length;
-      }
-      return { redriven: Object.values(byQueue).reduce((a, b) => a + b, 0), byQueue };
+    redrive: (filter = {}) => redriveQueues(queues, filter),
+    // A queue may feed another: drain until all are empty at once.
+    idle: async () => {
+      while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
     },
-    idle,
     ...(drain ? { drain: { confirm: drain.confirm, setServerUrl: drain.setServerUrl } } : {}),
     stop: async () => {
       if (drain) clearInterval(drain.sweep);
@@ -261,7 +292,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // Let batches with a consumer finish (their deletions are journaled), but not forever: what is
       // not finished stays in the journal and runs again on the next start.
       await Promise.race([Promise.all(queues.map((q) => q.settled())), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      journals.forEach((journal) => journal.close());
+      journals.close();
       recorder?.close();
       await dynamo.stop();
     },
