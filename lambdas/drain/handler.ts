@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -23,7 +22,7 @@ const log = powertoolsLog('alertscale-drain');
 const drains = createDrainRequests({
   config,
   store: new DynamoDrainStore(new DynamoDBClient({}), env[Env.TableName]),
-  nodeNames: new Ec2NodeInstances(new EC2Client({})),
+  nodeNames: new Ec2NodeInstances(),
   bus: new EventBridgeBus(new EventBridgeClient({}), env[Env.EventBusName]),
   hookName: env[Env.DrainHookName],
   callbackUrl: () => env[Env.DrainCallbackUrl],

@@ -1,6 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AutoScalingNodeGroups } from '../adapters/autoscaling/auto-scaling-node-groups';
@@ -31,7 +30,7 @@ const scaler = createScaler({
   config,
   nodeGroups,
   instances: nodeGroups,
-  nodeInstances: new Ec2NodeInstances(new EC2Client({})),
+  nodeInstances: new Ec2NodeInstances(),
   state: new DynamoNodeGroupStateStore(dynamodb, env.TABLE_NAME),
   fleet: new DynamoFleetLedger(dynamodb, env.TABLE_NAME),
   decisions: new DynamoDecisionStore(dynamodb, env.TABLE_NAME),

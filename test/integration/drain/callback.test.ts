@@ -63,7 +63,7 @@ receivers:
   const requests = createDrainRequests({
     config,
     store,
-    nodeNames: new Ec2NodeInstances(new EC2Client({ region: 'us-east-1' })),
+    nodeNames: new Ec2NodeInstances((sdk) => new sdk.EC2Client({ region: 'us-east-1' })),
     bus,
     hookName: HOOK,
     callbackUrl: () => 'https://api.example/api/drain/complete',

@@ -59,7 +59,7 @@ function scaler() {
     config,
     nodeGroups,
     instances: nodeGroups,
-    nodeInstances: new Ec2NodeInstances(new EC2Client({ region: 'us-east-1' })),
+    nodeInstances: new Ec2NodeInstances((sdk) => new sdk.EC2Client({ region: 'us-east-1' })),
     state: new DynamoNodeGroupStateStore(dynamo.client, dynamo.tableName),
     decisions,
     bus: new RecordingBus(),
