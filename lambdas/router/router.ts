@@ -65,6 +65,77 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
   }));
 }
 
+/** Every alert of a batch's notifications, with its decision id and the receivers its labels route to now. */
+function deliveriesOf(notifications: readonly InboundNotification[], tree: ReturnType<typeof buildRouteTree>, intervals: ReturnType<typeof indexTimeIntervals>, now: Date): Delivery[] {
+  return notifications.flatMap(({ messageId, eventId, notification }) => {
+    const group = {
+      groupKey: notification.groupKey,
+      notificationId: notification.notificationId,
+      externalURL: notification.externalURL,
+      truncatedAlerts: notification.truncatedAlerts,
+      size: notification.size,
+    };
+    return notification.alerts.map((alert) => ({
+      messageId,
+      eventId,
+      receivedAt: notification.receivedAt,
+      alert,
+      group,
+      decisionId: decisionIdOf(alert),
+      receivers: routedReceivers(matchRoutes(tree, alert.labels), intervals, now),
+    }));
+  });
+}
+
+/** Records every delivery, each occurrence's in order; fills `failed` with the records whose writes failed. */
+async function recordAll(deps: RouterDeps, deliveries: readonly Delivery[], known: Map<string, DecisionRecord>, ctx: DedupeContext, failed: Map<string, Error>) {
+  const byDecision = new Map<string, Delivery[]>();
+  for (const delivery of deliveries) byDecision.set(delivery.decisionId, [...(byDecision.get(delivery.decisionId) ?? []), delivery]);
+  const outcomes: { delivery: Delivery; outcome: DeliveryOutcome }[] = [];
+  await eachLimited([...byDecision.values()], deps.concurrency ?? 16, async (sameOccurrence) => {
+    for (const delivery of sameOccurrence) {
+      if (failed.has(delivery.messageId)) continue;
+      try {
+        const { outcome, record } = await recordDelivery(ctx, delivery, known.get(delivery.decisionId));
+        known.set(delivery.decisionId, record);
+        outcomes.push({ delivery, outcome });
+        deps.log.debug('alert delivery', { decisionId: delivery.decisionId, alertname: delivery.alert.labels.alertname, status: delivery.alert.status, outcome: outcome.kind });
+      } catch (error) {
+        failed.set(delivery.messageId, error as Error);
+      }
+    }
+  });
+  return outcomes;
+}
+
+/** Publishes, failing exactly the records that contributed to an event the bus did not take. */
+async function publish(deps: RouterDeps, pubs: readonly Publication[], failed: Map<string, Error>): Promise<void> {
+  try {
+    await publishAll(deps.bus, pubs.map((p) => p.event), { log: deps.log, ...deps.publish });
+  } catch (error) {
+    const refused = error instanceof PublishError ? new Set(error.failed.map((f) => f.event)) : undefined;
+    for (const pub of pubs) {
+      if (refused && !refused.has(pub.event)) continue;
+      for (const messageId of pub.messageIds) if (!failed.has(messageId)) failed.set(messageId, error as Error);
+    }
+  }
+}
+
+/** The batch's counts, as metrics and one log line. */
+function reportBatch(deps: RouterDeps, batch: { notifications: number; deliveries: number; outcomes: readonly { outcome: DeliveryOutcome }[]; contributions: readonly Contribution[]; published: number; failed: number }): BatchOutcome['counts'] {
+  const metrics = deps.metrics ?? noMetrics;
+  const count = (kind: DeliveryOutcome['kind']) => batch.outcomes.filter((o) => o.outcome.kind === kind).length;
+  const counts = { new: count('new'), duplicate: count('duplicate'), stepped: count('stepped'), redelivered: count('redelivered'), published: batch.published };
+  metrics.count(METRIC.AlertDeliveries, counts.new, { outcome: 'new' });
+  metrics.count(METRIC.AlertDeliveries, counts.duplicate + counts.redelivered, { outcome: 'duplicate' });
+  metrics.count(METRIC.AlertDeliveries, counts.stepped, { outcome: 'stepped' });
+  metrics.count(METRIC.Decisions, counts.new + counts.stepped);
+  // Names, not alerts: one line per batch stays small in a storm and still says what it was about.
+  const alertnames = [...new Set(batch.contributions.map((c) => c.delivery.alert.labels.alertname))].slice(0, 10);
+  deps.log.info('routed batch', { notifications: batch.notifications, deliveries: batch.deliveries, ...counts, alertnames, failedRecords: batch.failed });
+  return counts;
+}
+
 /**
  * Builds the router: for a batch of `Alertmanager Notification` events,
  * routes every alert through the configured tree (and its time intervals),
@@ -82,68 +153,12 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
 export function createRouter(deps: RouterDeps): Router {
   const tree = buildRouteTree(deps.config.route);
   const intervals = indexTimeIntervals(deps.config.time_intervals);
-  const metrics = deps.metrics ?? noMetrics;
-
-  function deliveriesOf(notifications: readonly InboundNotification[], now: Date): Delivery[] {
-    return notifications.flatMap(({ messageId, eventId, notification }) => {
-      const group = {
-        groupKey: notification.groupKey,
-        notificationId: notification.notificationId,
-        externalURL: notification.externalURL,
-        truncatedAlerts: notification.truncatedAlerts,
-        size: notification.size,
-      };
-      return notification.alerts.map((alert) => ({
-        messageId,
-        eventId,
-        receivedAt: notification.receivedAt,
-        alert,
-        group,
-        decisionId: decisionIdOf(alert),
-        receivers: routedReceivers(matchRoutes(tree, alert.labels), intervals, now),
-      }));
-    });
-  }
-
-  /** Records every delivery, each occurrence's in order; fills `failed` with the records whose writes failed. */
-  async function recordAll(deliveries: readonly Delivery[], known: Map<string, DecisionRecord>, ctx: DedupeContext, failed: Map<string, Error>) {
-    const byDecision = new Map<string, Delivery[]>();
-    for (const delivery of deliveries) byDecision.set(delivery.decisionId, [...(byDecision.get(delivery.decisionId) ?? []), delivery]);
-    const outcomes: { delivery: Delivery; outcome: DeliveryOutcome }[] = [];
-    await eachLimited([...byDecision.values()], deps.concurrency ?? 16, async (sameOccurrence) => {
-      for (const delivery of sameOccurrence) {
-        if (failed.has(delivery.messageId)) continue;
-        try {
-          const { outcome, record } = await recordDelivery(ctx, delivery, known.get(delivery.decisionId));
-          known.set(delivery.decisionId, record);
-          outcomes.push({ delivery, outcome });
-          deps.log.debug('alert delivery', { decisionId: delivery.decisionId, alertname: delivery.alert.labels.alertname, status: delivery.alert.status, outcome: outcome.kind });
-        } catch (error) {
-          failed.set(delivery.messageId, error as Error);
-        }
-      }
-    });
-    return outcomes;
-  }
-
-  /** Publishes, failing exactly the records that contributed to an event the bus did not take. */
-  async function publish(pubs: readonly Publication[], failed: Map<string, Error>): Promise<void> {
-    try {
-      await publishAll(deps.bus, pubs.map((p) => p.event), { log: deps.log, ...deps.publish });
-    } catch (error) {
-      const refused = error instanceof PublishError ? new Set(error.failed.map((f) => f.event)) : undefined;
-      for (const pub of pubs) {
-        if (refused && !refused.has(pub.event)) continue;
-        for (const messageId of pub.messageIds) if (!failed.has(messageId)) failed.set(messageId, error as Error);
-      }
-    }
-  }
 
   return {
     async routeBatch(notifications) {
       const now = deps.clock();
       const failed = new Map<string, Error>();
-      const deliveries = deliveriesOf(notifications, now);
+      const deliveries = deliveriesOf(notifications, tree, intervals, now);
       let known: Map<string, DecisionRecord>;
       try {
         known = new Map(await deps.decisions.getMany([...new Set(deliveries.map((d) => d.decisionId))], now));
@@ -151,21 +166,12 @@ export function createRouter(deps: RouterDeps): Router {
         for (const { messageId } of notifications) failed.set(messageId, error as Error);
         return { errors: failed, counts: { new: 0, duplicate: 0, stepped: 0, redelivered: 0, published: 0 } };
       }
-      const outcomes = await recordAll(deliveries, known, { config: deps.config, decisions: deps.decisions, now }, failed);
+      const outcomes = await recordAll(deps, deliveries, known, { config: deps.config, decisions: deps.decisions, now }, failed);
       // A record whose work failed publishes nothing now: its redelivery republishes what it created.
       const contributions = outcomes.filter((o): o is Contribution => o.outcome.kind !== 'duplicate' && !failed.has(o.delivery.messageId));
       const pubs = publications(deps.config, contributions, now);
-      await publish(pubs, failed);
-
-      const count = (kind: DeliveryOutcome['kind']) => outcomes.filter((o) => o.outcome.kind === kind).length;
-      const counts = { new: count('new'), duplicate: count('duplicate'), stepped: count('stepped'), redelivered: count('redelivered'), published: pubs.length };
-      metrics.count(METRIC.AlertDeliveries, counts.new, { outcome: 'new' });
-      metrics.count(METRIC.AlertDeliveries, counts.duplicate + counts.redelivered, { outcome: 'duplicate' });
-      metrics.count(METRIC.AlertDeliveries, counts.stepped, { outcome: 'stepped' });
-      metrics.count(METRIC.Decisions, counts.new + counts.stepped);
-      // Names, not alerts: one line per batch stays small in a storm and still says what it was about.
-      const alertnames = [...new Set(contributions.map((c) => c.delivery.alert.labels.alertname))].slice(0, 10);
-      deps.log.info('routed batch', { notifications: notifications.length, deliveries: deliveries.length, ...counts, alertnames, failedRecords: failed.size });
+      await publish(deps, pubs, failed);
+      const counts = reportBatch(deps, { notifications: notifications.length, deliveries: deliveries.length, outcomes, contributions, published: pubs.length, failed: failed.size });
       return { errors: failed, counts };
     },
   };
