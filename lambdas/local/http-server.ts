@@ -25,8 +25,11 @@ export interface LocalServerOptions {
   readonly host?: string;
   readonly maxBodyBytes?: number;
   /** Further read-only and control routes (node groups, pause, DLQ), by "METHOD /path". */
-  readonly routes?: Readonly<Record<string, (request: { url: URL; body: string }) => Promise<unknown> | unknown>>;
+  readonly routes?: Readonly<Record<string, ControlRoute>>;
 }
+
+/** One control route: answers with what it returns, or throws `BadControlRequestError` for a bad request. */
+export type ControlRoute = (request: { url: URL; body: string }) => Promise<unknown> | unknown;
 
 export interface LocalServer {
   readonly url: string;
@@ -66,6 +69,29 @@ function send(response: ServerResponse, statusCode: number, body: unknown, heade
   const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
   response.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
   response.end(text);
+}
+
+/** Listens, or says in plain words why it cannot (the port is taken, or too low to be allowed). */
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new LocalStartError(`port ${port} on ${host} is already in use; stop what holds it or start with PORT=<another port>`));
+      else if (error.code === 'EACCES') reject(new LocalStartError(`not allowed to listen on ${host}:${port}; use a port above 1024 (PORT=8080)`));
+      else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** A control route's answer: 200 with what it returns, 400 for a request it names as bad. */
+async function controlAnswer(route: ControlRoute, url: URL, body: string): Promise<{ status: number; body: unknown }> {
+  try {
+    return { status: 200, body: await route({ url, body }) };
+  } catch (error) {
+    // Control routes signal a bad request with a named error; anything else is a 500.
+    if ((error as Error).name === 'BadControlRequestError') return { status: 400, body: { error: (error as Error).message } };
+    throw error;
+  }
 }
 
 /**
@@ -125,13 +151,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const extra = options.routes?.[route];
     if (extra) {
-      try {
-        return send(response, 200, await extra({ url, body }));
-      } catch (error) {
-        // Control routes signal a bad request with a named error; anything else is a 500.
-        if ((error as Error).name === 'BadControlRequestError') return send(response, 400, { error: (error as Error).message });
-        throw error;
-      }
+      const answer = await controlAnswer(extra, url, body);
+      return send(response, answer.status, answer.body);
     }
     return send(response, 404, { error: `no route ${route}` });
   };
@@ -146,14 +167,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const port = options.port ?? 8080;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new LocalStartError(`port ${port} on ${host} is already in use; stop what holds it or start with PORT=<another port>`));
-      else if (error.code === 'EACCES') reject(new LocalStartError(`not allowed to listen on ${host}:${port}; use a port above 1024 (PORT=8080)`));
-      else reject(error);
-    });
-    server.listen(port, host, () => resolve());
-  });
+  await listen(server, port, host);
   const actual = (server.address() as AddressInfo).port;
   pipeline.drain?.setServerUrl(`http://${host}:${actual}`);
   return {
