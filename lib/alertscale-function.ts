@@ -145,50 +145,38 @@ export class AlertscaleFunction extends nodejs.NodejsFunction {
         [Env.StackName]: Stack.of(scope).stackName,
         ...props.environment,
       },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        banner: ESM_REQUIRE_BANNER,
-        // ESM entry points of Powertools and zod let esbuild drop what a handler never calls.
-        mainFields: ['module', 'main'],
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // The AWS SDK v3 is left to the nodejs22.x runtime, which ships it: bundling it would put
-        // every function over the 400 KB bundle budget (the clients and @smithy/core alone are 450 KB-
-        // 700 KB), and the runtime's copy is already on disk. Our code, zod/mini, re2js and
-        // Powertools are bundled. Local mode and tests use the version pinned in package.json.
-        externalModules: [...BUNDLE_EXTERNALS],
-        forceDockerBundling: false,
-        // esbuild's per-bundle size summary is noise in synth and test output; problems still show.
-        logLevel: nodejs.LogLevel.WARNING,
-        define: {
-          // The literal expression `process.env.ALERTSCALE_CONFIG` becomes a JSON string; see embeddedConfig().
-          [`process.env.${Env.Config}`]: JSON.stringify(JSON.stringify(props.config)),
-        },
-      },
+      bundling: bundling(props.config),
     });
     acknowledgeFunctionFindings(this, role);
 
     const period = Duration.minutes(5);
-    const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+    this.errorsAlarm = this.alarmOn('ErrorsAlarm', this.metricErrors({ period, statistic: 'Sum' }), props.alarmTopic, {
       alarmDescription: `alertscale ${serviceName}: invocations failed in 2 of the last 3 five-minute periods (unhandled errors or timeouts); see the function's logs`,
-      metric: this.metricErrors({ period, statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.throttlesAlarm = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+    this.throttlesAlarm = this.alarmOn('ThrottlesAlarm', this.metricThrottles({ period, statistic: 'Sum' }), props.alarmTopic, {
       alarmDescription: `alertscale ${serviceName}: invocations were throttled; the account's Lambda concurrency ran out (raise the quota or find what uses it)`,
-      metric: this.metricThrottles({ period, statistic: 'Sum' }),
+      evaluationPeriods: 1,
+    });
+  }
+
+  /** An alarm on one or more of `metric` in the periods given, notifying the operators' topic. */
+  private alarmOn(
+    id: string,
+    metric: cloudwatch.IMetric,
+    topic: sns.ITopic,
+    when: Pick<cloudwatch.AlarmProps, 'alarmDescription' | 'evaluationPeriods' | 'datapointsToAlarm'>,
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...when,
+      metric,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.errorsAlarm, this.throttlesAlarm]) alarm.addAlarmAction(action);
+    alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    return alarm;
   }
 
   /**
@@ -240,4 +228,32 @@ export class AlertscaleFunction extends nodejs.NodejsFunction {
     topic.grantPublish(this);
     return this;
   }
+}
+
+/**
+ * An ESM bundle made by esbuild from `node_modules` (never Docker), with the
+ * configuration embedded and the AWS SDK left to the runtime.
+ */
+function bundling(config: Config): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    banner: ESM_REQUIRE_BANNER,
+    // ESM entry points of Powertools and zod let esbuild drop what a handler never calls.
+    mainFields: ['module', 'main'],
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    // The AWS SDK v3 is left to the nodejs22.x runtime, which ships it: bundling it would put
+    // every function over the 400 KB bundle budget (the clients and @smithy/core alone are 450 KB-
+    // 700 KB), and the runtime's copy is already on disk. Our code, zod/mini, re2js and
+    // Powertools are bundled. Local mode and tests use the version pinned in package.json.
+    externalModules: [...BUNDLE_EXTERNALS],
+    forceDockerBundling: false,
+    // esbuild's per-bundle size summary is noise in synth and test output; problems still show.
+    logLevel: nodejs.LogLevel.WARNING,
+    define: {
+      // The literal expression `process.env.ALERTSCALE_CONFIG` becomes a JSON string; see embeddedConfig().
+      [`process.env.${Env.Config}`]: JSON.stringify(JSON.stringify(config)),
+    },
+  };
 }

@@ -147,17 +147,8 @@ export class AlertscaleStack extends Stack {
 
     this.webhookToken = bearerTokenSecret(this, 'WebhookToken', 'alertscale: bearer token Alertmanager sends to the webhook (posting only)');
     this.apiToken = bearerTokenSecret(this, 'ApiToken', 'alertscale: bearer token operators send to /api/* (reads and control routes)');
-    this.pauseParameter = new ssm.StringParameter(this, 'PauseParameter', {
-      parameterName: props.pauseParameterName ?? this.names.pauseParameter,
-      stringValue: 'off',
-      description: 'alertscale kill switch: "on" records scale actions as paused and changes nothing (paging still works); "off" resumes',
-    });
-    this.eventTargetDeadLetterQueue = new DeadLetterQueue(this, 'EventTargetDeadLetterQueue', {
-      purpose: 'events EventBridge could not deliver to an alertscale queue in time',
-      alarmTopic,
-      advice:
-        'inspect them; to deliver notifications or notify requests again, replay their window from the bus archive (scale requests in it are past max_action_age, and the scaler only records them as expired)',
-    });
+    this.pauseParameter = killSwitch(this, props.pauseParameterName ?? this.names.pauseParameter);
+    this.eventTargetDeadLetterQueue = eventTargetDeadLetterQueue(this, alarmTopic);
 
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       apiName: this.names.base,
@@ -165,34 +156,14 @@ export class AlertscaleStack extends Stack {
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
     });
+    const apiThrottle = { rateLimit: props.apiThrottlingRateLimit ?? 10, burstLimit: props.apiThrottlingBurstLimit ?? 20 };
     this.ingest = new Ingest(this, 'Ingest', { config, bus, webhookToken: this.webhookToken, alarmTopic, api: this.webhookApi });
-    this.reads = new ReadApi(this, 'ReadApi', {
-      config,
-      table,
-      apiToken: this.apiToken,
-      api: this.webhookApi,
-      alarmTopic,
-      throttle: { rateLimit: props.apiThrottlingRateLimit ?? 10, burstLimit: props.apiThrottlingBurstLimit ?? 20 },
-    });
-    const eventTargetDeadLetterQueue = this.eventTargetDeadLetterQueue.queue;
-    this.routing = new Routing(this, 'Routing', { config, bus, table, alarmTopic, eventTargetDeadLetterQueue });
-    this.scaling = new NodeGroupScaling(this, 'Scaling', {
-      config,
-      bus,
-      table,
-      pauseParameter: this.pauseParameter,
-      alarmTopic,
-      eventTargetDeadLetterQueue,
-    });
-    this.notifications = new Notifications(this, 'Notifications', {
-      config,
-      bus,
-      table,
-      alarmTopic,
-      eventTargetDeadLetterQueue,
-      topicDisplayName: `${this.names.base} notifications`,
-    });
+    this.reads = new ReadApi(this, 'ReadApi', { config, table, apiToken: this.apiToken, api: this.webhookApi, alarmTopic, throttle: apiThrottle });
 
+    const stage = { config, bus, table, alarmTopic, eventTargetDeadLetterQueue: this.eventTargetDeadLetterQueue.queue };
+    this.routing = new Routing(this, 'Routing', stage);
+    this.scaling = new NodeGroupScaling(this, 'Scaling', { ...stage, pauseParameter: this.pauseParameter });
+    this.notifications = new Notifications(this, 'Notifications', { ...stage, topicDisplayName: `${this.names.base} notifications` });
     if (config.node_groups.some((group) => group.drain)) {
       this.drain = new NodeDrain(this, 'Drain', {
         config,
@@ -202,19 +173,27 @@ export class AlertscaleStack extends Stack {
         api: this.webhookApi,
         alarmTopic,
         hookName: `${this.names.base}-drain`,
-        throttle: { rateLimit: props.apiThrottlingRateLimit ?? 10, burstLimit: props.apiThrottlingBurstLimit ?? 20 },
+        throttle: apiThrottle,
       });
     }
 
-    const drainFunctions = this.drain ? [this.drain.drain, this.drain.callback] : [];
-    this.eventBus.allowPublishers({
-      functionRoles: [this.ingest.ingest, this.routing.router, this.scaling.scaler, this.scaling.launchUnsuccessful, this.notifications.notifier, ...drainFunctions].map(
-        (fn) => fn.role!,
-      ),
-      notificationProducerArns: props.notificationProducerRoleArns,
-    });
+    this.allowPublishers(props.notificationProducerRoleArns);
+    this.dashboard = this.operationsDashboard(config);
 
-    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+    this.addOutputs();
+    this.alarmTopic.coverAlarmsOf(this);
+    acknowledgeStackFindings(this);
+  }
+
+  /** Only the stage functions may put their own detail-types on the bus (and Alertmanager notifications, the producers given). */
+  private allowPublishers(notificationProducerArns: readonly string[] | undefined): void {
+    const functions = [this.ingest.ingest, this.routing.router, this.scaling.scaler, this.scaling.launchUnsuccessful, this.notifications.notifier];
+    if (this.drain) functions.push(this.drain.drain, this.drain.callback);
+    this.eventBus.allowPublishers({ functionRoles: functions.map((fn) => fn.role!), notificationProducerArns });
+  }
+
+  private operationsDashboard(config: Config): OperationsDashboard {
+    return new OperationsDashboard(this, 'Dashboard', {
       dashboardName: this.names.dashboard,
       nodeGroups: config.node_groups.map((group) => group.name),
       queues: [
@@ -226,15 +205,11 @@ export class AlertscaleStack extends Stack {
         { label: 'router', queue: this.routing.queue.deadLetterQueue.queue },
         { label: 'scale', queue: this.scaling.scaleQueue.deadLetterQueue.queue },
         { label: 'notify', queue: this.notifications.notifyQueue.deadLetterQueue.queue },
-        { label: 'event targets', queue: eventTargetDeadLetterQueue },
+        { label: 'event targets', queue: this.eventTargetDeadLetterQueue.queue },
         { label: 'launch failures', queue: this.scaling.launchUnsuccessfulDeadLetterQueue.queue },
         ...(this.drain ? [{ label: 'drain', queue: this.drain.deadLetterQueue.queue }] : []),
       ],
     });
-
-    this.addOutputs();
-    this.alarmTopic.coverAlarmsOf(this);
-    acknowledgeStackFindings(this);
   }
 
   private addOutputs(): void {
@@ -266,6 +241,23 @@ export class AlertscaleStack extends Stack {
       value: this.notifications.topic.topicArn,
     });
   }
+}
+
+function killSwitch(scope: Construct, parameterName: string): ssm.StringParameter {
+  return new ssm.StringParameter(scope, 'PauseParameter', {
+    parameterName,
+    stringValue: 'off',
+    description: 'alertscale kill switch: "on" records scale actions as paused and changes nothing (paging still works); "off" resumes',
+  });
+}
+
+function eventTargetDeadLetterQueue(scope: Construct, alarmTopic: sns.ITopic): DeadLetterQueue {
+  return new DeadLetterQueue(scope, 'EventTargetDeadLetterQueue', {
+    purpose: 'events EventBridge could not deliver to an alertscale queue in time',
+    alarmTopic,
+    advice:
+      'inspect them; to deliver notifications or notify requests again, replay their window from the bus archive (scale requests in it are past max_action_age, and the scaler only records them as expired)',
+  });
 }
 
 /** A bearer token generated at deploy time: letters and digits only, since it travels in an HTTP header and a file, unquoted. */

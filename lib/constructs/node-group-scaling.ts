@@ -154,17 +154,10 @@ export class NodeGroupScaling extends Construct {
   constructor(scope: Construct, id: string, props: NodeGroupScalingProps) {
     super(scope, id);
     const nodeGroups = props.config.node_groups;
-    for (const group of nodeGroups) {
-      if (!MESSAGE_GROUP_ID.test(group.name)) {
-        throw new InfrastructureError(
-          `node group name ${JSON.stringify(group.name)} cannot be a FIFO message group id: use 1-128 printable ASCII characters without spaces`,
-        );
-      }
-    }
+    assertMessageGroupIds(nodeGroups.map((group) => group.name));
     this.limits = scaleDeliveryLimits(props.config.settings.max_action_age);
     this.asgNames = [...new Set(nodeGroups.map((group) => group.asg_name))];
     const timeout = props.timeout ?? Duration.seconds(30);
-    const expired = 'inspect them for the cause, but do not redrive: they are past max_action_age, and the scaler would only record them as expired';
 
     this.scaler = new AlertscaleFunction(this, 'ScalerFunction', {
       entry: 'lambdas/scaler/handler.ts',
@@ -179,34 +172,8 @@ export class NodeGroupScaling extends Construct {
       alarmTopic: props.alarmTopic,
       advice: 'inspect them for the cause, but do not redrive: a capacity fallback this late would be a late scale-up',
     });
-    this.launchUnsuccessful = new AlertscaleFunction(this, 'LaunchUnsuccessfulFunction', {
-      entry: 'lambdas/scaler/handler.ts',
-      handler: 'launchUnsuccessfulHandler',
-      serviceName: 'launch-unsuccessful',
-      description: 'alertscale scaler: EC2 Instance Launch Unsuccessful → capacity fallback',
-      config: props.config,
-      alarmTopic: props.alarmTopic,
-      timeout,
-      // EventBridge invokes asynchronously: after Lambda's own retries, failures are parked here too.
-      deadLetterQueue: this.launchUnsuccessfulDeadLetterQueue.queue,
-    });
-    // Lambda's default for asynchronous invocations is 2 retries over up to 6 h: a fallback
-    // scale-up hours late. Bound it like every other path to the fleet.
-    this.launchUnsuccessful.configureAsyncInvoke({
-      maxEventAge: this.limits.asyncEventAge,
-      retryAttempts: this.limits.asyncRetryAttempts,
-    });
-
-    const change = fleetStatement(this, 'scaler', this.asgNames);
-    this.autoScalingPolicy = new iam.Policy(this, 'AutoScalingPolicy', {
-      statements: [
-        new iam.PolicyStatement({ sid: 'DescribeNodeGroups', actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }),
-        // remove_node_label: a node's private DNS name to its instance. ec2:DescribeInstances
-        // supports no resource-level permissions, so its Resource must be *; it only reads.
-        new iam.PolicyStatement({ sid: 'LookUpNodes', actions: ['ec2:DescribeInstances'], resources: ['*'] }),
-        ...(change ? [change] : []),
-      ],
-    });
+    this.launchUnsuccessful = this.launchUnsuccessfulFunction(props, timeout);
+    this.autoScalingPolicy = this.fleetPolicy();
     this.scaler.useTable(props.table, 'scaler');
     this.launchUnsuccessful.useTable(props.table, 'launchFailure');
     for (const fn of [this.scaler, this.launchUnsuccessful]) {
@@ -224,11 +191,56 @@ export class NodeGroupScaling extends Construct {
       visibilityTimeout: Duration.seconds(2 * timeout.toSeconds()),
       retentionPeriod: this.limits.queueRetention,
       maxExpectedAge: this.limits.ageAlarmAfter,
-      deadLetterAdvice: expired,
+      deadLetterAdvice:
+        'inspect them for the cause, but do not redrive: they are past max_action_age, and the scaler would only record them as expired',
     });
+    this.scaleRules = this.scaleRulesFor(props);
+    this.onlyTheScaleRulesSend();
 
+    if (nodeGroups.length > 0) {
+      this.launchUnsuccessfulRule = new events.Rule(this, 'LaunchUnsuccessfulRule', {
+        description: 'alertscale: Auto Scaling could not launch an instance → move the increment to a fallback node group',
+        // No eventBus: Auto Scaling publishes to the account's default bus.
+        eventPattern: toEventPattern(patterns.launchUnsuccessful(this.asgNames)),
+        targets: [functionTarget(this.launchUnsuccessful, this.launchUnsuccessfulDeadLetterQueue.queue, this.limits.launchFailureDelivery)],
+      });
+    }
+  }
+
+  private launchUnsuccessfulFunction(props: NodeGroupScalingProps, timeout: Duration): AlertscaleFunction {
+    const fn = new AlertscaleFunction(this, 'LaunchUnsuccessfulFunction', {
+      entry: 'lambdas/scaler/handler.ts',
+      handler: 'launchUnsuccessfulHandler',
+      serviceName: 'launch-unsuccessful',
+      description: 'alertscale scaler: EC2 Instance Launch Unsuccessful → capacity fallback',
+      config: props.config,
+      alarmTopic: props.alarmTopic,
+      timeout,
+      // EventBridge invokes asynchronously: after Lambda's own retries, failures are parked here too.
+      deadLetterQueue: this.launchUnsuccessfulDeadLetterQueue.queue,
+    });
+    // Lambda's default for asynchronous invocations is 2 retries over up to 6 h: a fallback
+    // scale-up hours late. Bound it like every other path to the fleet.
+    fn.configureAsyncInvoke({ maxEventAge: this.limits.asyncEventAge, retryAttempts: this.limits.asyncRetryAttempts });
+    return fn;
+  }
+
+  private fleetPolicy(): iam.Policy {
+    const change = fleetStatement(this, 'scaler', this.asgNames);
+    return new iam.Policy(this, 'AutoScalingPolicy', {
+      statements: [
+        new iam.PolicyStatement({ sid: 'DescribeNodeGroups', actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }),
+        // remove_node_label: a node's private DNS name to its instance. ec2:DescribeInstances
+        // supports no resource-level permissions, so its Resource must be *; it only reads.
+        new iam.PolicyStatement({ sid: 'LookUpNodes', actions: ['ec2:DescribeInstances'], resources: ['*'] }),
+        ...(change ? [change] : []),
+      ],
+    });
+  }
+
+  private scaleRulesFor(props: NodeGroupScalingProps): ReadonlyMap<string, events.Rule> {
     const rules = new Map<string, events.Rule>();
-    for (const group of nodeGroups) {
+    for (const group of props.config.node_groups) {
       rules.set(
         group.name,
         new events.Rule(this, `ScaleRequestedRule-${group.name.replaceAll('/', '_')}`, {
@@ -239,31 +251,36 @@ export class NodeGroupScaling extends Construct {
         }),
       );
     }
-    this.scaleRules = rules;
-    if (rules.size > 0) {
-      // The bus policy keeps other principals from putting Scale Requested; this keeps them
-      // from sending one to the queue directly. EventBridge's deliveries carry their rule as
-      // aws:SourceArn; a direct SendMessage (anyone's, a DLQ redrive's) carries none, and the
-      // negated condition denies it. Redriving expired scale requests is never wanted anyway.
-      this.scaleQueue.queue.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'OnlyTheScaleRulesSend',
-          effect: iam.Effect.DENY,
-          principals: [new iam.StarPrincipal()],
-          actions: ['sqs:SendMessage'],
-          resources: [this.scaleQueue.queue.queueArn],
-          conditions: { ArnNotEquals: { 'aws:SourceArn': [...rules.values()].map((rule) => rule.ruleArn) } },
-        }),
-      );
-    }
+    return rules;
+  }
 
-    if (nodeGroups.length > 0) {
-      this.launchUnsuccessfulRule = new events.Rule(this, 'LaunchUnsuccessfulRule', {
-        description: 'alertscale: Auto Scaling could not launch an instance → move the increment to a fallback node group',
-        // No eventBus: Auto Scaling publishes to the account's default bus.
-        eventPattern: toEventPattern(patterns.launchUnsuccessful(nodeGroups.map((group) => group.asg_name))),
-        targets: [functionTarget(this.launchUnsuccessful, this.launchUnsuccessfulDeadLetterQueue.queue, this.limits.launchFailureDelivery)],
-      });
+  /**
+   * The bus policy keeps other principals from putting Scale Requested; this keeps them
+   * from sending one to the queue directly. EventBridge's deliveries carry their rule as
+   * aws:SourceArn; a direct SendMessage (anyone's, a DLQ redrive's) carries none, and the
+   * negated condition denies it. Redriving expired scale requests is never wanted anyway.
+   */
+  private onlyTheScaleRulesSend(): void {
+    if (this.scaleRules.size === 0) return;
+    this.scaleQueue.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheScaleRulesSend',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.scaleQueue.queue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:SourceArn': [...this.scaleRules.values()].map((rule) => rule.ruleArn) } },
+      }),
+    );
+  }
+}
+
+function assertMessageGroupIds(names: readonly string[]): void {
+  for (const name of names) {
+    if (!MESSAGE_GROUP_ID.test(name)) {
+      throw new InfrastructureError(
+        `node group name ${JSON.stringify(name)} cannot be a FIFO message group id: use 1-128 printable ASCII characters without spaces`,
+      );
     }
   }
 }

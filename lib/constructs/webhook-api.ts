@@ -23,6 +23,9 @@ export const WEBHOOK_ROUTE_KEY = `POST ${WEBHOOK_PATH}`;
  */
 export const REJECTED_STATUSES = [400, 401, 403, 413] as const;
 
+/** The period of every API alarm. */
+const ALARM_PERIOD = Duration.minutes(5);
+
 /** Properties of a {@link WebhookApi}. */
 export interface WebhookApiProps {
   /** Operators' topic for the API's alarms. */
@@ -122,66 +125,32 @@ export class WebhookApi extends Construct {
     this.webhookUrl = `${this.api.apiEndpoint}${WEBHOOK_PATH}`;
     this.apiUrl = `${this.api.apiEndpoint}/api/`;
 
-    const period = Duration.minutes(5);
-    const webhookStatus = (statuses: readonly number[]) =>
-      logs.FilterPattern.all(
-        logs.FilterPattern.stringValue('$.routeKey', '=', WEBHOOK_ROUTE_KEY),
-        logs.FilterPattern.any(...statuses.map((status) => logs.FilterPattern.numberValue('$.status', '=', status))),
-      );
-    // The API id is a dimension so two stacks in one account count their own requests.
-    const byApi = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: METRIC_NAMESPACE,
-        metricName,
-        dimensionsMap: { [MetricDimension.ApiId]: this.api.apiId },
-        period,
-        statistic: 'Sum',
-      });
-
-    new logs.MetricFilter(this, 'RejectedRequests', {
-      logGroup: this.accessLogs,
-      filterPattern: webhookStatus(REJECTED_STATUSES),
-      metricNamespace: METRIC_NAMESPACE,
-      metricName: MetricName.WebhookRejectedRequests,
-      metricValue: '1',
-      dimensions: { [MetricDimension.ApiId]: '$.apiId' },
-    });
     // A wrong token or a payload we refuse repeats for every group notification of
     // every replica, period after period; a scanner's probe is one burst. Three or more
     // rejections in 2 of 3 five-minute periods catch the first and let the second pass.
     this.clientErrorAlarm = new cloudwatch.Alarm(this, 'ClientErrorAlarm', {
       alarmDescription:
         'alertscale: POST /alertmanager answered 400/401/403/413 again and again. Alertmanager drops a notification it gets a 4xx for; check the token (401/403), the payload (400) and its size (413) in the access logs',
-      metric: byApi(MetricName.WebhookRejectedRequests),
+      metric: this.webhookAnswers('RejectedRequests', REJECTED_STATUSES, MetricName.WebhookRejectedRequests),
       threshold: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-
-    new logs.MetricFilter(this, 'ThrottledRequests', {
-      logGroup: this.accessLogs,
-      filterPattern: webhookStatus([429]),
-      metricNamespace: METRIC_NAMESPACE,
-      metricName: MetricName.WebhookThrottledRequests,
-      metricValue: '1',
-      dimensions: { [MetricDimension.ApiId]: '$.apiId' },
-    });
     this.throttledAlarm = new cloudwatch.Alarm(this, 'ThrottledAlarm', {
       alarmDescription:
         'alertscale: the webhook answered 429 (throttled). Alertmanager drops these notifications; raise the stage throttle',
-      metric: byApi(MetricName.WebhookThrottledRequests),
+      metric: this.webhookAnswers('ThrottledRequests', [429], MetricName.WebhookThrottledRequests),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-
     this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
       alarmDescription:
         'alertscale: the API answered 5xx. Alertmanager retries, but a function is failing; see the ingest and api function logs',
-      metric: this.api.metricServerError({ period, statistic: 'Sum' }),
+      metric: this.api.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
@@ -190,6 +159,32 @@ export class WebhookApi extends Construct {
 
     const action = new cloudwatchActions.SnsAction(props.alarmTopic);
     for (const alarm of [this.clientErrorAlarm, this.throttledAlarm, this.serverErrorAlarm]) alarm.addAlarmAction(action);
+  }
+
+  /**
+   * Counts the webhook's answers with these statuses from the access logs (a
+   * metric filter) and returns that count per alarm period. The API id is a
+   * dimension so two stacks in one account count their own requests.
+   */
+  private webhookAnswers(id: string, statuses: readonly number[], metricName: string): cloudwatch.Metric {
+    new logs.MetricFilter(this, id, {
+      logGroup: this.accessLogs,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.routeKey', '=', WEBHOOK_ROUTE_KEY),
+        logs.FilterPattern.any(...statuses.map((status) => logs.FilterPattern.numberValue('$.status', '=', status))),
+      ),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName,
+      metricValue: '1',
+      dimensions: { [MetricDimension.ApiId]: '$.apiId' },
+    });
+    return new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { [MetricDimension.ApiId]: this.api.apiId },
+      period: ALARM_PERIOD,
+      statistic: 'Sum',
+    });
   }
 
   /**
