@@ -118,6 +118,36 @@ export function notificationEvents(webhook: Webhook, receivedAt: string, notific
   return chunks.map((chunk, i) => notificationEvent({ ...base, alerts: chunk, part: i + 1, parts: chunks.length }));
 }
 
+type ReadWebhook = { ok: true; document: unknown; webhook: Webhook } | { ok: false; response: IngestResponse };
+
+/** The body as Alertmanager's notification, or the 4xx that says why it is not one. */
+function readWebhook(request: IngestRequest, maxBodyBytes: number): ReadWebhook {
+  const refused = (statusCode: number, body: Record<string, unknown>): ReadWebhook => ({ ok: false, response: json(statusCode, body) });
+  const raw = request.body ?? '';
+  const body = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (body.byteLength > maxBodyBytes) {
+    return refused(413, { error: `body is ${body.byteLength} bytes; the limit is ${maxBodyBytes}` });
+  }
+
+  if (body.byteLength === 0) return refused(400, { error: 'body is empty; Alertmanager sends a JSON notification (webhook version 4)' });
+  let document: unknown;
+  try {
+    document = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    return refused(400, { error: `body is not JSON: ${(error as Error).message}` });
+  }
+  if (nestsDeeperThan(document, MAX_JSON_DEPTH)) {
+    return refused(400, { error: `body nests deeper than ${MAX_JSON_DEPTH} levels` });
+  }
+  const parsed = webhookSchema.safeParse(document);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const path = first ? keyPath(first.path) : '';
+    return refused(400, { error: `${path || 'body'}: ${first?.message ?? 'invalid'}`, path });
+  }
+  return { ok: true, document, webhook: parsed.data };
+}
+
 /**
  * The ingest use case: authenticate, bound, validate, and put the
  * notification on the bus as one event (parts only past the size limit).
@@ -137,35 +167,16 @@ export function createIngest(deps: IngestDeps) {
     const auth = authenticate(request.headers.authorization, token);
     if (!auth.ok) return json(401, { error: auth.reason });
 
-    const raw = request.body ?? '';
-    const body = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-    if (body.byteLength > maxBodyBytes) {
-      return json(413, { error: `body is ${body.byteLength} bytes; the limit is ${maxBodyBytes}` });
-    }
-
-    if (body.byteLength === 0) return json(400, { error: 'body is empty; Alertmanager sends a JSON notification (webhook version 4)' });
-    let document: unknown;
-    try {
-      document = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      return json(400, { error: `body is not JSON: ${(error as Error).message}` });
-    }
-    if (nestsDeeperThan(document, MAX_JSON_DEPTH)) {
-      return json(400, { error: `body nests deeper than ${MAX_JSON_DEPTH} levels` });
-    }
-    const parsed = webhookSchema.safeParse(document);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const path = first ? keyPath(first.path) : '';
-      return json(400, { error: `${path || 'body'}: ${first?.message ?? 'invalid'}`, path });
-    }
+    const read = readWebhook(request, maxBodyBytes);
+    if (!read.ok) return read.response;
+    const { document, webhook } = read;
 
     const notificationId = randomUUID();
-    const alerts = parsed.data.alerts.length;
+    const alerts = webhook.alerts.length;
     let events: BusEvent<NotificationEvent>[];
     const receivedAt = deps.clock().toISOString();
     try {
-      events = notificationEvents(parsed.data, receivedAt, notificationId);
+      events = notificationEvents(webhook, receivedAt, notificationId);
       await publishAll(deps.bus, events, { log: deps.log, ...deps.publish });
     } catch (error) {
       if (error instanceof AlertTooLargeError || error instanceof EventTooLargeError) {
@@ -176,7 +187,7 @@ export function createIngest(deps: IngestDeps) {
     }
     deps.onAccepted?.({ receivedAt, body: document, notificationId });
     deps.metrics?.count(METRIC.NotificationsAccepted, 1);
-    deps.log.info('accepted notification', { notificationId, receiver: parsed.data.receiver, groupKey: parsed.data.groupKey, alerts, parts: events.length });
+    deps.log.info('accepted notification', { notificationId, receiver: webhook.receiver, groupKey: webhook.groupKey, alerts, parts: events.length });
     return json(200, { accepted: alerts, notificationId, parts: events.length });
   }
 

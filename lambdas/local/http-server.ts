@@ -101,62 +101,7 @@ async function controlAnswer(route: ControlRoute, url: URL, body: string): Promi
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { pipeline, log } = options;
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const apiToken = options.apiToken || options.token;
-
-  // The same two reads the AWS api function serves, behind the same token.
-  const reads = createReadApi({
-    token: async () => apiToken,
-    listDecisions: (limit) => pipeline.decisions.listRecent(limit),
-    nodeGroups: () => pipeline.nodeGroups(),
-    log,
-  });
-  // The control plane's confirmation of a drain, behind the same token, as on AWS.
-  const drainCallback = pipeline.drain && createDrainCallbackApi({ token: async () => apiToken, drains: pipeline.drain.confirm, log });
-
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://local');
-    const route = `${request.method} ${url.pathname}`;
-    if (route === 'GET /healthz') return send(response, 200, { status: 'ok' });
-    // Like Alertmanager's own /metrics: no token, so a Prometheus can scrape it as it is.
-    if (route === 'GET /metrics') {
-      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      return response.end(await pipeline.metrics.text());
-    }
-    if (url.pathname === '/alertmanager' && request.method !== 'POST') {
-      return send(response, 405, { error: `${request.method} is not allowed on /alertmanager; Alertmanager POSTs its notifications here` }, { allow: 'POST' });
-    }
-
-    let body: string;
-    try {
-      body = await readBody(request, limit);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return send(response, 413, { error: error.message }, { connection: 'close' });
-      throw error;
-    }
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-
-    if (route === 'POST /alertmanager') {
-      const result = await pipeline.ingest({ headers, body });
-      return send(response, result.statusCode, result.body, result.headers);
-    }
-
-    const read = await reads({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers });
-    if (read) return send(response, read.statusCode, read.body, read.headers);
-    const confirmed = await drainCallback?.({ method: request.method ?? 'GET', path: url.pathname, headers, body });
-    if (confirmed) return send(response, confirmed.statusCode, confirmed.body, confirmed.headers);
-
-    const auth = authenticateWithToken(headers.authorization, apiToken);
-    if (!auth.ok) return send(response, 401, { error: auth.reason });
-
-    const extra = options.routes?.[route];
-    if (extra) {
-      const answer = await controlAnswer(extra, url, body);
-      return send(response, answer.status, answer.body);
-    }
-    return send(response, 404, { error: `no route ${route}` });
-  };
-
+  const handle = requestHandler(options);
   const server = createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
       log.error('request failed', { error: error.message, stack: error.stack });
@@ -180,4 +125,78 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         server.close(() => resolve());
       }),
   };
+}
+
+/** Answers one request: the routes without a token first, then the webhook, the reads, the drain callback and the control routes. */
+function requestHandler(options: LocalServerOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const { pipeline, log } = options;
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const apiToken = options.apiToken || options.token;
+  // The same two reads the AWS api function serves, behind the same token.
+  const reads = createReadApi({
+    token: async () => apiToken,
+    listDecisions: (limit) => pipeline.decisions.listRecent(limit),
+    nodeGroups: () => pipeline.nodeGroups(),
+    log,
+  });
+  // The control plane's confirmation of a drain, behind the same token, as on AWS.
+  const drainCallback = pipeline.drain && createDrainCallbackApi({ token: async () => apiToken, drains: pipeline.drain.confirm, log });
+
+  return async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    const route = `${request.method} ${url.pathname}`;
+    if (await answeredWithoutToken(route, url, request, response, pipeline)) return;
+
+    let body: string;
+    try {
+      body = await readBody(request, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return send(response, 413, { error: error.message }, { connection: 'close' });
+      throw error;
+    }
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+    if (route === 'POST /alertmanager') {
+      const result = await pipeline.ingest({ headers, body });
+      return send(response, result.statusCode, result.body, result.headers);
+    }
+
+    const read = await reads({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers });
+    if (read) return send(response, read.statusCode, read.body, read.headers);
+    const confirmed = await drainCallback?.({ method: request.method ?? 'GET', path: url.pathname, headers, body });
+    if (confirmed) return send(response, confirmed.statusCode, confirmed.body, confirmed.headers);
+
+    const auth = authenticateWithToken(headers.authorization, apiToken);
+    if (!auth.ok) return send(response, 401, { error: auth.reason });
+    const extra = options.routes?.[route];
+    if (extra) {
+      const answer = await controlAnswer(extra, url, body);
+      return send(response, answer.status, answer.body);
+    }
+    return send(response, 404, { error: `no route ${route}` });
+  };
+}
+
+/** `/healthz`, `/metrics` and a webhook request that is not a POST: answered before any body is read or token checked. */
+async function answeredWithoutToken(
+  route: string,
+  url: URL,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pipeline: LocalServerOptions['pipeline'],
+): Promise<boolean> {
+  if (route === 'GET /healthz') {
+    send(response, 200, { status: 'ok' });
+    return true;
+  }
+  // Like Alertmanager's own /metrics: no token, so a Prometheus can scrape it as it is.
+  if (route === 'GET /metrics') {
+    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    response.end(await pipeline.metrics.text());
+    return true;
+  }
+  if (url.pathname === '/alertmanager' && request.method !== 'POST') {
+    send(response, 405, { error: `${request.method} is not allowed on /alertmanager; Alertmanager POSTs its notifications here` }, { allow: 'POST' });
+    return true;
+  }
+  return false;
 }

@@ -131,6 +131,22 @@ function drainStage(
 }
 
 /**
+ * What each stage is built with, named for its component's log; its failure
+ * hook tells its queue why a record failed: the reason `GET /api/dlq` shows.
+ */
+function stageWiring(
+  shared: Omit<LocalStageWiring, 'log' | 'onFailure'>,
+  log: (component: string) => Log,
+  queues: readonly LocalQueue[],
+): (component: string, queue: string) => LocalStageWiring {
+  return (component, queue) => ({
+    ...shared,
+    log: log(component),
+    onFailure: (failure) => queues.find((q) => q.name === queue)?.noteFailure(failure),
+  });
+}
+
+/**
  * Starts local mode's pipeline. Without `dataDir` every queue and the store
  * are in memory. With it, nothing acknowledged is lost when the process dies:
  * the ingest answers 2xx only after `publishAll` resolved, `LocalEventBus.putBatch`
@@ -242,18 +258,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const metrics = localGauges(() => scaling, () => queues);
   const queueLog = options.log('queue');
   const journals = queueJournals(dataDir, queueLog);
-  // Each stage's failure hook tells its queue why a record failed: the reason `GET /api/dlq` shows.
-  const wiring = (component: string, queue: string): LocalStageWiring => ({
-    config,
-    dynamodb: dynamo.client,
-    tableName: dynamo.tableName,
-    decisions,
-    bus,
-    log: options.log(component),
-    clock,
-    metrics,
-    onFailure: (failure) => queues.find((q) => q.name === queue)?.noteFailure(failure),
-  });
+  const wiring = stageWiring({ config, dynamodb: dynamo.client, tableName: dynamo.tableName, decisions, bus, clock, metrics }, options.log, queues);
   // Auto Scaling's own events go to the account's default bus on AWS; here to a bus of their own,
   // so they stay out of alertscale's bus and its event log, as on AWS.
   const defaultBus = new LocalEventBus();
@@ -281,20 +286,29 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     nodeGroups: () => nodeGroupsView(config, scaler.state, scaler.nodeGroups, clock, scaler.nodeGroups),
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
     redrive: (filter = {}) => redriveQueues(queues, filter),
-    // A queue may feed another: drain until all are empty at once.
-    idle: async () => {
-      while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
-    },
+    idle: () => allIdle(queues),
     ...(drain ? { drain: { confirm: drain.confirm, setServerUrl: drain.setServerUrl } } : {}),
     stop: async () => {
       if (drain) clearInterval(drain.sweep);
-      queues.forEach((q) => q.stop());
-      // Let batches with a consumer finish (their deletions are journaled), but not forever: what is
-      // not finished stays in the journal and runs again on the next start.
-      await Promise.race([Promise.all(queues.map((q) => q.settled())), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      await stopQueues(queues);
       journals.close();
       recorder?.close();
       await dynamo.stop();
     },
   };
+}
+
+/** A queue may feed another: waits until all are empty at once. */
+async function allIdle(queues: readonly LocalQueue[]): Promise<void> {
+  while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
+}
+
+/**
+ * Stops every consumer and lets the batches in flight finish (their deletions
+ * are journaled), but not forever: what is not finished stays in the journal
+ * and runs again on the next start.
+ */
+async function stopQueues(queues: readonly LocalQueue[]): Promise<void> {
+  queues.forEach((q) => q.stop());
+  await Promise.race([Promise.all(queues.map((q) => q.settled())), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 }

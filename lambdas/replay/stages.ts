@@ -57,39 +57,8 @@ export function replayStages(config: Config, clock: VirtualClock, log: (componen
   const failureHook = (queue: string) => (failure: RecordFailure) => byName.get(queue)?.noteFailure(failure);
 
   const router = createRouter({ config, decisions, bus, clock: now, log: log('router'), metrics, publish: { sleep: noWait } });
-  const scaler = createScaler({
-    config,
-    nodeGroups,
-    // The simulated instances, as local mode gives them: targeted scale-in replays against them.
-    instances: nodeGroups,
-    nodeInstances: nodeGroups,
-    state: new MemoryNodeGroupStateStore(),
-    fleet: new MemoryFleetLedger(),
-    decisions,
-    bus,
-    pause: new LocalPauseSwitch(false),
-    log: log('scaler'),
-    clock: now,
-    metrics,
-    sleep: noWait,
-    publish: { sleep: noWait },
-  });
-  const notifier = createNotifier({
-    config,
-    decisions,
-    sends: new MemorySendStore(),
-    bus,
-    secrets: channels,
-    sns: channels,
-    snsTopicArn: REPLAY_TOPIC_ARN,
-    log: log('notifier'),
-    clock: now,
-    fetch: channels.fetch,
-    tlsFetch: () => channels.fetch,
-    readFile: channels.readFile,
-    sleep: noWait,
-    metrics,
-  });
+  const scaler = replayScaler(config, { nodeGroups, decisions, bus, now, metrics, log: log('scaler') });
+  const notifier = replayNotifier(config, { channels, decisions, bus, now, metrics, log: log('notifier') });
 
   const routerQueue = new DrainQueue({ name: 'alertscale-alerts', consumer: routerConsumer(router, { log: log('router'), onFailure: failureHook('alertscale-alerts') }) });
   const scaleQueue = new DrainQueue({ name: 'alertscale-scale.fifo', fifo: true, consumer: scalerConsumer(scaler, { log: log('scaler'), onFailure: failureHook('alertscale-scale.fifo') }) });
@@ -97,15 +66,73 @@ export function replayStages(config: Config, clock: VirtualClock, log: (componen
   const queues = [routerQueue, scaleQueue, notifyQueue];
   for (const queue of queues) byName.set(queue.name, queue);
 
-  // The rules local mode wires, on the same patterns the stack gives EventBridge.
+  addReplayRules(bus, config, { routerQueue, scaleQueue, notifyQueue });
+
+  const ingest = createIngest({ bus, token: async () => REPLAY_TOKEN, log: log('ingest'), clock: now, metrics, publish: { sleep: noWait } });
+  return { bus, ingest, queues, nodeGroups, decisions, metrics, channels };
+}
+
+/** What the replayed use cases share: the virtual clock's `now`, the bus, the memory stores, the metrics. */
+interface ReplayAdapters {
+  readonly now: () => Date;
+  readonly bus: LocalEventBus;
+  readonly decisions: MemoryDecisionStore;
+  readonly metrics: PrometheusRegistry;
+  readonly log: Log;
+}
+
+/** The scaler on memory stores and the simulated node groups, never paused, never sleeping. */
+function replayScaler(config: Config, adapters: ReplayAdapters & { readonly nodeGroups: SimulatedNodeGroups }) {
+  return createScaler({
+    config,
+    nodeGroups: adapters.nodeGroups,
+    // The simulated instances, as local mode gives them: targeted scale-in replays against them.
+    instances: adapters.nodeGroups,
+    nodeInstances: adapters.nodeGroups,
+    state: new MemoryNodeGroupStateStore(),
+    fleet: new MemoryFleetLedger(),
+    decisions: adapters.decisions,
+    bus: adapters.bus,
+    pause: new LocalPauseSwitch(false),
+    log: adapters.log,
+    clock: adapters.now,
+    metrics: adapters.metrics,
+    sleep: noWait,
+    publish: { sleep: noWait },
+  });
+}
+
+/** The notifier with every channel recorded instead of sent. */
+function replayNotifier(config: Config, adapters: ReplayAdapters & { readonly channels: ChannelRecorders }) {
+  return createNotifier({
+    config,
+    decisions: adapters.decisions,
+    sends: new MemorySendStore(),
+    bus: adapters.bus,
+    secrets: adapters.channels,
+    sns: adapters.channels,
+    snsTopicArn: REPLAY_TOPIC_ARN,
+    log: adapters.log,
+    clock: adapters.now,
+    fetch: adapters.channels.fetch,
+    tlsFetch: () => adapters.channels.fetch,
+    readFile: adapters.channels.readFile,
+    sleep: noWait,
+    metrics: adapters.metrics,
+  });
+}
+
+/** The rules local mode wires, on the same patterns the stack gives EventBridge. */
+function addReplayRules(
+  bus: LocalEventBus,
+  config: Config,
+  { routerQueue, scaleQueue, notifyQueue }: { routerQueue: DrainQueue; scaleQueue: DrainQueue; notifyQueue: DrainQueue },
+): void {
   const body = (event: EventEnvelope) => JSON.stringify(event);
   bus.addRule({ name: 'Notifications', pattern: patterns.notifications, target: (event) => routerQueue.send(body(event)) });
   for (const group of config.node_groups) {
     bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(body(event), group.name) });
-  }
-  bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(body(event), 'launch-unsuccessful') });
-  bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(body(event)) });
-
-  const ingest = createIngest({ bus, token: async () => REPLAY_TOKEN, log: log('ingest'), clock: now, metrics, publish: { sleep: noWait } });
-  return { bus, ingest, queues, nodeGroups, decisions, metrics, channels };
+}
+bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(body(event), 'launch-unsuccessful') });
+bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(body(event)) });
 }
