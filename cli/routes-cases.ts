@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { describeIssues, inTextOrder, plainWords, type ConfigProblem } from '../lambdas/shared/config/problems';
+import { describeIssues, inTextOrder, plainWords, problemsMessage, ProblemsError, type ConfigProblem } from '../lambdas/shared/config/problems';
 import { locateIn } from '../lambdas/shared/config/positions';
 import { parseRfc3339, TimeSyntaxError } from './times';
 
@@ -31,15 +31,8 @@ export interface RouteCase {
 }
 
 /** A cases file that cannot be used: each problem with its key path and place, as configuration problems are. */
-export class CasesFileError extends Error {
+export class CasesFileError extends ProblemsError {
   override readonly name = 'CasesFileError';
-  constructor(
-    message: string,
-    readonly problems: readonly ConfigProblem[],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /**
@@ -89,7 +82,7 @@ const caseSchema = z.strictObject({
 const casesSchema = z.array(caseSchema, { error: 'expected a list of cases, each { labels: {...}, expect: [...] }' }).min(1, { message: 'the file holds no cases' });
 
 function invalid(source: string, problems: readonly ConfigProblem[], options?: ErrorOptions): CasesFileError {
-  return new CasesFileError(`${source} is not a valid cases file:\n${problems.map((p) => `  ${p.text}`).join('\n')}`, problems, options);
+  return new CasesFileError(problemsMessage(`${source} is not a valid cases file`, problems), problems, options);
 }
 
 /** Parses and validates a cases file's text; throws `CasesFileError` listing every problem with its line and column. */

@@ -13,7 +13,7 @@ import type { DecisionLookup } from '../../scaler/ports';
 import { sleep } from '../../shared/backoff';
 import { systemClock, type Clock } from '../../shared/clock';
 import type { ActionRecord, ActionRecorder, DecisionRecord } from '../../shared/decisions';
-import { isConditionFailure, isExpired, itemKey, keyOf, RECENT_DECISIONS_INDEX, TABLE_PARTITION_KEY, whenExpiredCountsAsAbsent } from './table';
+import { conditionalWrite, isConditionFailure, isExpired, itemKey, keyOf, RECENT_DECISIONS_INDEX, TABLE_PARTITION_KEY, whenExpiredCountsAsAbsent } from './table';
 
 const KIND = 'decision';
 /** BatchGetItem takes at most 100 keys. */
@@ -118,8 +118,8 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
   }
 
   async create(decision: DecisionRecord, now: Date): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(toItem(decision, now), { removeUndefinedValues: true }),
@@ -127,12 +127,8 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
           ConditionExpression: whenExpiredCountsAsAbsent.noLiveItem,
           ExpressionAttributeValues: whenExpiredCountsAsAbsent.nowValue(now),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async claimStep(decisionId: string, claim: StepClaim, now: Date): Promise<boolean> {
@@ -150,8 +146,8 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
       values[`:a${i}`] = { M: marshall({ ...action, seq: now.getTime() + i }, { removeUndefinedValues: true }) };
       return `actions.#a${i} = :a${i}`;
     });
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keyOf(itemKey.decision(decisionId)),
@@ -160,12 +156,8 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
           ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async recordAction(decisionId: string, action: ActionRecord): Promise<void> {

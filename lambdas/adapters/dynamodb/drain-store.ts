@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DrainRecord, DrainStatus, DrainStore } from '../../drain/ports';
-import { isConditionFailure, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
+import { conditionalWrite, isConditionFailure, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
 
 /**
  * Pending drains in the alertscale table: item `drain#<instanceId>` (an
@@ -23,8 +23,8 @@ export class DynamoDrainStore implements DrainStore {
   }
 
   async create(record: DrainRecord, now: Date): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({ pk: itemKey.drain(record.instanceId), kind: 'drain', ...record }, { removeUndefinedValues: true }),
@@ -32,12 +32,8 @@ export class DynamoDrainStore implements DrainStore {
           ConditionExpression: `${whenExpiredCountsAsAbsent.noLiveItem} OR drainId <> :drainId`,
           ExpressionAttributeValues: { ...whenExpiredCountsAsAbsent.nowValue(now), ':drainId': { S: record.drainId } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markNotified(instanceId: string, drainId: string, at: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { FleetLedger, FleetNodes } from '../../scaler/ports';
-import { isConditionFailure, itemKey, keyOf } from './table';
+import { conditionalWrite, itemKey, keyOf } from './table';
 
 /**
  * The fleet budget's ledger on the alertscale table: one small item,
@@ -23,8 +23,8 @@ export class DynamoFleetLedger implements FleetLedger {
   }
 
   async put(next: FleetNodes, expectedVersion: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({ pk: itemKey.fleetLedger(), kind: 'fleet', version: next.version, groups: next.groups }),
@@ -32,11 +32,7 @@ export class DynamoFleetLedger implements FleetLedger {
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } } }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { NodeGroupStateStore } from '../../scaler/ports';
 import { emptyState, nodeGroupStateSchema, type NodeGroupState } from '../../scaler/state';
 
-import { isConditionFailure, itemKey, keyOf } from './table';
+import { conditionalWrite, itemKey, keyOf } from './table';
 
 const KIND = 'nodegroup';
 
@@ -40,8 +40,8 @@ export class DynamoNodeGroupStateStore implements NodeGroupStateStore {
   }
 
   async put(nodeGroup: string, next: NodeGroupState, expectedVersion: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall({ pk: itemKey.nodeGroup(nodeGroup), kind: KIND, ...next }, { removeUndefinedValues: true }),
@@ -53,11 +53,7 @@ export class DynamoNodeGroupStateStore implements NodeGroupStateStore {
                 ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
               }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SendKey, SendRecord, SendStore } from '../../notifier/ports';
 import type { NotifyChannel } from '../../shared/channels';
-import { isConditionFailure, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
+import { conditionalWrite, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
 
 /**
  * `SendStore` on the alertscale table: item `sent#<decisionId>#<actionId>`,
@@ -35,8 +35,8 @@ export class DynamoSendStore implements SendStore {
   }
 
   async recordSent(record: SendRecord, now: Date): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: {
@@ -54,11 +54,7 @@ export class DynamoSendStore implements SendStore {
           ConditionExpression: whenExpiredCountsAsAbsent.noLiveItem,
           ExpressionAttributeValues: whenExpiredCountsAsAbsent.nowValue(now),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

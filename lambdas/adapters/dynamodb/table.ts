@@ -55,6 +55,17 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 }
 
+/** Runs a conditional write: true when it was written, false when its condition did not hold; any other failure throws. */
+export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** The CreateTable input for dynalite (local mode and integration tests). */
 export function localTableDefinition(tableName: string) {
   return {

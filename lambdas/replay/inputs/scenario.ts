@@ -2,7 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { labelSetFingerprint } from '../../shared/alertmanager';
 import { parseDuration } from '../../shared/config/duration';
-import { describeIssues, inTextOrder, plainWords, type ConfigProblem } from '../../shared/config/problems';
+import { describeIssues, inTextOrder, plainWords, problemsMessage, ProblemsError, type ConfigProblem } from '../../shared/config/problems';
 import { locateIn } from '../../shared/config/positions';
 import type { CapacityEntry, HistoryEntry, WebhookEntry } from '../history';
 
@@ -29,15 +29,8 @@ import type { CapacityEntry, HistoryEntry, WebhookEntry } from '../history';
  */
 
 /** A scenario file that cannot be used: each problem with its key path, line and column. */
-export class ScenarioError extends Error {
+export class ScenarioError extends ProblemsError {
   override readonly name = 'ScenarioError';
-  constructor(
-    message: string,
-    readonly problems: readonly ConfigProblem[],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /** Where `at: 0m` is when a scenario does not say: a Monday at midnight UTC, so schedules play the same on every run. */
@@ -123,7 +116,7 @@ export function parseScenarioText(text: string, source = 'scenario'): Scenario {
 }
 
 function invalid(source: string, problems: readonly ConfigProblem[], options?: ErrorOptions): ScenarioError {
-  return new ScenarioError(`${source} is not a valid scenario:\n${problems.map((p) => `  ${p.text}`).join('\n')}`, problems, options);
+  return new ScenarioError(problemsMessage(`${source} is not a valid scenario`, problems), problems, options);
 }
 
 /** The scenario's history: every webhook every replica sends, and the capacity changes, with its horizon. */

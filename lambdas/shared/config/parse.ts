@@ -1,29 +1,28 @@
 import { buildRouteTree, RouteTreeError } from '../routing/route-tree';
-import { configProblem, describeIssues, inTextOrder, plainWords, splitKeyPath, type ConfigProblem, type LocateKey } from './problems';
+import {
+  configProblem,
+  describeIssues,
+  inTextOrder,
+  plainWords,
+  problemsMessage,
+  ProblemsError,
+  splitKeyPath,
+  type ConfigProblem,
+  type LocateKey,
+} from './problems';
 import { configSchema, type Config } from './schema';
 import { configWarnings } from './warnings';
 
 export type { ConfigProblem, SourcePosition } from './problems';
 
-/**
- * A configuration file that cannot be used. `message` lists every problem,
- * one line each, indented alike; `problems` has them one by one with their
- * key path and, when the file was YAML text, line and column.
- */
-export class ConfigError extends Error {
+/** A configuration file that cannot be used, with every problem (see {@link ProblemsError}). */
+export class ConfigError extends ProblemsError {
   override readonly name = 'ConfigError';
-  constructor(
-    message: string,
-    readonly problems: readonly ConfigProblem[] = [],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /** A `ConfigError` for `problems`, one line each under "`source` is not valid:". */
 export function invalidConfig(source: string, problems: readonly ConfigProblem[], options?: ErrorOptions): ConfigError {
-  return new ConfigError(`${source} is not valid:\n${problems.map((problem) => `  ${problem.text}`).join('\n')}`, problems, options);
+  return new ConfigError(problemsMessage(`${source} is not valid`, problems), problems, options);
 }
 
 /** A configuration that passed validation, and what is worth saying about it. */

@@ -32,6 +32,27 @@ export interface ConfigProblem {
   readonly text: string;
 }
 
+/**
+ * A file that cannot be used (a configuration, a cases file, a scenario).
+ * `message` lists every problem, one line each, indented alike; `problems`
+ * has them one by one with their key path and, when the file was YAML text,
+ * line and column.
+ */
+export class ProblemsError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly ConfigProblem[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** `heading:` and then each problem on a line of its own, indented: the message of a {@link ProblemsError}. */
+export function problemsMessage(heading: string, problems: readonly ConfigProblem[]): string {
+  return `${heading}:\n${problems.map((problem) => `  ${problem.text}`).join('\n')}`;
+}
+
 /** Builds a problem, placing it in the YAML text when `locate` can. */
 export function configProblem(path: readonly KeySegment[], message: string, locate?: LocateKey): ConfigProblem {
   const at = locate?.(path);

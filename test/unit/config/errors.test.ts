@@ -127,3 +127,33 @@ describe('configuration errors: where, what, and what was meant', () => {
     expect(error.problems[0]).toMatchObject({ path: ['receivers'], line: undefined, column: undefined });
   });
 });
+
+describe('files that cannot be used, alike whatever they hold', () => {
+  it('a cases file and a scenario list their problems as a configuration does, and stay their own kind of error', async () => {
+    const { CasesFileError, parseCasesText } = await import('../../../cli/routes-cases');
+    const { ScenarioError, parseScenarioText } = await import('../../../lambdas/replay/inputs/scenario');
+    const { ProblemsError } = await import('../../../lambdas/shared/config/problems');
+    const refusal = (parse: () => unknown) => {
+      try {
+        parse();
+      } catch (error) {
+        return error as Error & { problems: readonly { text: string }[] };
+      }
+      throw new Error('expected the file to be refused');
+    };
+
+    const cases = refusal(() => parseCasesText('- labels: { alertname: A }\n  expekt: [r]\n', 'cases.yml'));
+    const scenario = refusal(() => parseScenarioText('duration: soon\nalerts: []\n', 'busy.yml'));
+
+    for (const [error, kind, heading] of [
+      [cases, CasesFileError, 'cases.yml is not a valid cases file:'],
+      [scenario, ScenarioError, 'busy.yml is not a valid scenario:'],
+    ] as const) {
+      expect(error).toBeInstanceOf(kind);
+      expect(error).toBeInstanceOf(ProblemsError);
+      expect(error).not.toBeInstanceOf(ConfigError);
+      expect(error.problems.length).toBeGreaterThan(0);
+      expect(error.message).toBe(`${heading}\n${error.problems.map((problem) => `  ${problem.text}`).join('\n')}`);
+    }
+  });
+});
