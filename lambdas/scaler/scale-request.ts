@@ -110,8 +110,9 @@ export const servedOutcome = (member: ScaleMember, known: ReadonlyMap<string, De
  * What every step of a scale request, targeted or not, settles first under
  * the lock: a request already applied reports its outcome again; decisions
  * already served (by this request, redelivered, or another one) keep theirs;
- * another request between its claim and its call is waited for. Otherwise,
- * the decisions still to serve.
+ * another request between its claim and its call is waited for; a request
+ * older than `max_action_age` is recorded as expired. Otherwise, the
+ * decisions still to serve.
  */
 export function openRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState, now: number): { readonly step: LockStep<ScaleResult> } | { readonly subject: Subject } {
   const { request, known } = base;
@@ -121,7 +122,10 @@ export function openRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGr
   if (members.length === 0) return { step: servedElsewhere(ctx, { ...base, members }, now) };
   const inFlight = state.inFlight;
   if (inFlight && inFlight.actionId !== request.actionId && now - inFlight.at < ctx.leaseMs) return { step: WAIT };
-  return { subject: { ...base, members } };
+  const subject = { ...base, members };
+  const age = now - Date.parse(request.requestedAt);
+  if (age > ctx.config.settings.max_action_age) return { step: expired(ctx, subject, state, age, now) };
+  return { subject };
 }
 
 async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
@@ -135,8 +139,6 @@ async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeG
   if (inFlight && inFlight.actionId !== request.actionId) {
     ctx.log.warn('taking over an abandoned in-flight scaling claim', { nodeGroup: group.name, abandoned: inFlight.actionId, claimedAt: new Date(inFlight.at).toISOString() });
   }
-  const age = now - Date.parse(request.requestedAt);
-  if (age > ctx.config.settings.max_action_age) return expired(ctx, subject, state, age, now);
   const paused = await ctx.pause.isPaused();
   // A retry of our own claim: repeat the same absolute call.
   if (inFlight?.actionId === request.actionId && !paused) return commit(undefined, () => act(ctx, subject, state, inFlight));
@@ -205,7 +207,7 @@ export function servedElsewhere(ctx: ScalerContext, subject: Subject, now: numbe
 }
 
 /** A request older than `max_action_age` is never applied: `expired`, on every decision (and releases our own stale claim). */
-export function expired(ctx: ScalerContext, subject: Subject, state: NodeGroupState, age: number, now: number): LockStep<ScaleResult> {
+function expired(ctx: ScalerContext, subject: Subject, state: NodeGroupState, age: number, now: number): LockStep<ScaleResult> {
   const maxAge = ctx.config.settings.max_action_age;
   const entry = entryOf(subject.request, { outcome: 'expired', from: null, to: null, reason: `requested at ${subject.request.requestedAt}, ${Math.round(age / 1000)}s ago: older than max_action_age (${maxAge / 1000}s), so never applied`, at: now });
   ctx.log.warn('scale request expired; not applied', { actionId: subject.request.actionId, nodeGroup: subject.group.name, ageSeconds: Math.round(age / 1000) });

@@ -12,7 +12,6 @@ import {
   act,
   audience,
   describeFailed,
-  expired,
   fleetLedgerWith,
   openRequest,
   refusalStep,
@@ -165,8 +164,6 @@ async function decideTarget(ctx: ScalerContext, base: SubjectBase, target: Targe
   const { subject } = opened;
 
   const inFlight = state.inFlight;
-  const age = now - Date.parse(request.requestedAt);
-  if (age > ctx.config.settings.max_action_age) return expired(ctx, subject, state, age, now);
   if (!ctx.instances) return describeFailed(ctx, subject, state, new NodeGroupValidationError('this scaler has no access to the groups\' instances, which a targeted scale-in needs'), now);
   const paused = await ctx.pause.isPaused();
   // Our own claim, not committed: the call may have gone through. Look before calling again; while
