@@ -60,10 +60,13 @@ describe('NodeDrain, alone on a stack', () => {
     });
   });
 
-  it('routes POST /api/drain/complete to the callback function', () => {
+  it('routes POST /api/drain/complete to the callback function, under a throttle of its own', () => {
     const { template, stack, drain } = built;
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /api/drain/complete' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0', IntegrationUri: stack.resolve(drain.callback.functionArn) });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({ 'POST /api/drain/complete': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } }),
+    });
   });
 
   it('tells the drain function its hook and the callback URL, and the callback function the API token', () => {
