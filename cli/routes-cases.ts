@@ -1,7 +1,6 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { describeIssues, inTextOrder, plainWords, problemsMessage, ProblemsError, type ConfigProblem } from '../lambdas/shared/config/problems';
-import { locateIn } from '../lambdas/shared/config/positions';
+import { readYaml } from '../lambdas/shared/config/positions';
 import { parseRfc3339, TimeSyntaxError } from './times';
 
 /**
@@ -87,16 +86,11 @@ function invalid(source: string, problems: readonly ConfigProblem[], options?: E
 
 /** Parses and validates a cases file's text; throws `CasesFileError` listing every problem with its line and column. */
 export function parseCasesText(text: string, source = 'cases file'): RouteCase[] {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const [error] = document.errors;
-  if (error) {
-    const at = error.linePos?.[0];
-    throw invalid(source, [{ path: [], message: error.message, line: at?.line, column: at?.col, text: error.message }], { cause: error });
-  }
-  const locate = locateIn(document, lineCounter);
+  const read = readYaml(text);
+  if (!read.ok) throw invalid(source, [read.problem], { cause: read.error });
+  const { locate } = read;
   const words = plainWords();
-  const result = casesSchema.safeParse(document.toJS(), { error: words.errorMap });
+  const result = casesSchema.safeParse(read.value, { error: words.errorMap });
   if (!result.success) {
     throw invalid(source, inTextOrder(describeIssues(result.error.issues, words.allowedKeys, locate)), { cause: result.error });
   }

@@ -1,9 +1,8 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { labelSetFingerprint } from '../../shared/alertmanager';
 import { parseDuration } from '../../shared/config/duration';
 import { describeIssues, inTextOrder, plainWords, problemsMessage, ProblemsError, type ConfigProblem } from '../../shared/config/problems';
-import { locateIn } from '../../shared/config/positions';
+import { readYaml } from '../../shared/config/positions';
 import type { CapacityEntry, HistoryEntry, WebhookEntry } from '../history';
 
 /**
@@ -102,16 +101,11 @@ const overlaps = (a: ScenarioAlert, b: ScenarioAlert) => a.at < (b.resolve ?? In
 
 /** Parses and validates a scenario's YAML; throws `ScenarioError` with every problem's line and column. */
 export function parseScenarioText(text: string, source = 'scenario'): Scenario {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const [error] = document.errors;
-  if (error) {
-    const at = error.linePos?.[0];
-    throw invalid(source, [{ path: [], message: error.message, line: at?.line, column: at?.col, text: error.message }], { cause: error });
-  }
+  const read = readYaml(text);
+  if (!read.ok) throw invalid(source, [read.problem], { cause: read.error });
   const words = plainWords();
-  const result = scenarioSchema.safeParse(document.toJS(), { error: words.errorMap });
-  if (!result.success) throw invalid(source, inTextOrder(describeIssues(result.error.issues, words.allowedKeys, locateIn(document, lineCounter))), { cause: result.error });
+  const result = scenarioSchema.safeParse(read.value, { error: words.errorMap });
+  if (!result.success) throw invalid(source, inTextOrder(describeIssues(result.error.issues, words.allowedKeys, read.locate)), { cause: result.error });
   return result.data;
 }
 

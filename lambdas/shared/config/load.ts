@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, parseConfig, type LoadedConfig } from './parse';
-import { locateIn } from './positions';
+import { readYaml } from './positions';
 
 // Reading YAML files is kept apart from validation, so that the Lambda bundles, which get the
 // configuration embedded as JSON, need not carry a YAML parser.
@@ -14,15 +13,9 @@ export { ConfigError, invalidConfig, parseConfig, type ConfigProblem, type Loade
  * merge keys work as in Alertmanager's YAML reader.
  */
 export function parseConfigText(text: string, source = 'configuration'): LoadedConfig {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
-  const [error] = document.errors;
-  if (error) {
-    const at = error.linePos?.[0];
-    const problem = { path: [], message: error.message, line: at?.line, column: at?.col, text: error.message };
-    throw new ConfigError(`${source} is not valid YAML: ${error.message}`, [problem], { cause: error });
-  }
-  return parseConfig(document.toJS(), source, { locate: locateIn(document, lineCounter) });
+  const read = readYaml(text, { merge: true });
+  if (!read.ok) throw new ConfigError(`${source} is not valid YAML: ${read.error.message}`, [read.problem], { cause: read.error });
+  return parseConfig(read.value, source, { locate: read.locate });
 }
 
 /** Reads, parses and validates the configuration file at `path`. */

@@ -1,5 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import type { KeySegment, LocateKey, SourcePosition } from './problems';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { ConfigProblem, KeySegment, LocateKey, SourcePosition } from './problems';
 
 type Located = { readonly node: unknown; readonly at: number | undefined };
 
@@ -40,4 +40,24 @@ export function locateIn(document: Document, lineCounter: LineCounter): LocateKe
     const { line, col } = lineCounter.linePos(at);
     return { line, column: col } satisfies SourcePosition;
   };
+}
+
+/** YAML text read for validation: its plain value and where each key stands, or its first syntax error as a problem. */
+export type ReadYaml =
+  | { readonly ok: true; readonly value: unknown; readonly locate: LocateKey }
+  | { readonly ok: false; readonly problem: ConfigProblem; readonly error: Error };
+
+/**
+ * Reads YAML text the way every alertscale file is read: duplicate keys are
+ * errors, and `merge` turns on `<<` merge keys (as Alertmanager's reader has them).
+ */
+export function readYaml(text: string, options: { readonly merge?: boolean } = {}): ReadYaml {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: options.merge ?? false });
+  const [error] = document.errors;
+  if (error) {
+    const at = error.linePos?.[0];
+    return { ok: false, error, problem: { path: [], message: error.message, line: at?.line, column: at?.col, text: error.message } };
+  }
+  return { ok: true, value: document.toJS(), locate: locateIn(document, lineCounter) };
 }
