@@ -1,4 +1,4 @@
-import { consumeBatch, sqsRecord, type SqsBatchConsumer } from '../local/emulators/sqs-batch';
+import { consumeBatch, sqsRecord, type HeldMessage, type SqsBatchConsumer } from '../local/emulators/sqs-batch';
 
 /** A message a queue gave up on after its receives, and the consumer's reason. */
 export interface ReplayDeadLetter {
@@ -9,14 +9,8 @@ export interface ReplayDeadLetter {
 
 export type DrainConsumer = SqsBatchConsumer;
 
-interface Message {
-  readonly messageId: string;
-  readonly body: string;
-  readonly groupId?: string | undefined;
-  /** Its place in the queue, as SQS's FIFO sequence number (the clock stands still). */
-  readonly sentAt: number;
-  receiveCount: number;
-}
+/** `sentAt` is its place in the queue, as SQS's FIFO sequence number: the virtual clock stands still while a queue drains. */
+type Message = HeldMessage;
 
 export interface DrainQueueOptions {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Log } from '../../shared/log';
 import type { JournalState, JournaledMessage, QueueJournal } from './queue-journal';
-import { consumeBatch, sqsRecord, type SqsBatchConsumer } from './sqs-batch';
+import { consumeBatch, sqsRecord, type HeldMessage, type SqsBatchConsumer } from './sqs-batch';
 
 /** A message parked after `maxReceiveCount` failed receives, where an operator can see it. */
 export interface DeadLetter {
@@ -13,12 +13,8 @@ export interface DeadLetter {
   readonly error: string;
   readonly at: string;
 }
-interface Message {
-  readonly messageId: string;
-  readonly body: string;
-  readonly groupId?: string | undefined;
-  readonly sentAt: number;
-  receiveCount: number;
+interface Message extends HeldMessage {
+  /** Epoch ms from when it may be received (again, after a failed receive and its retry delay). */
   availableAt: number;
 }
 

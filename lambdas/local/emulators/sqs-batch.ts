@@ -13,6 +13,9 @@ export interface QueuedMessage {
   readonly sentAt: number;
 }
 
+/** A message while a queue holds it: its receive count goes up with every receive. */
+export type HeldMessage = Omit<QueuedMessage, 'receiveCount'> & { receiveCount: number };
+
 /**
  * A message as SQS hands it to a Lambda function: the record shape the
  * stages' SQS adapter parses, with the receive count, and on a FIFO queue the
