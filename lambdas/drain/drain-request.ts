@@ -18,10 +18,27 @@ import type { DrainRecord, DrainStore, NodeNames } from './ports';
  * heartbeat timeout let it go: `Drain Completed` says so.
  *
  * A redelivered lifecycle event finds its drain by its id and, once the
- * webhooks were asked, does nothing again. A send that fails after its
- * retries is reported in `Drain Requested` and not retried further: the
- * heartbeat timeout guarantees the termination goes on regardless.
+ * webhooks were asked, does nothing again. When no webhook took the request
+ * and a failure may pass (network, timeout, 429, 5xx after each send's own
+ * retries), the round is counted on the drain and the event handed back to
+ * be delivered again (Lambda's asynchronous retries; local mode's queue), up
+ * to {@link DRAIN_SEND_ROUNDS} rounds and never past the deadline. Then, or
+ * at once for a failure that will not pass (another 4xx, no signing key),
+ * `Drain Requested` reports each send as it ended: the heartbeat timeout
+ * lets the termination go on regardless.
  */
+
+/**
+ * Rounds of sends before `Drain Requested` reports the failures: the first
+ * delivery and the drain function's two asynchronous retries on AWS (a
+ * minute and two minutes later), so the last round is not lost to them.
+ */
+export const DRAIN_SEND_ROUNDS = 3;
+
+/** No webhook of the drain receiver took the drain request this round; thrown so the event is delivered again. */
+export class DrainNotReachedError extends Error {
+  override readonly name = 'DrainNotReachedError';
+}
 
 /** How long a drain record outlives its deadline, for the read-back of a late confirmation. */
 const KEPT_AFTER_DEADLINE_S = 7 * 86_400;
@@ -95,10 +112,16 @@ export function createDrainRequests(deps: DrainRequestDeps): DrainRequests {
       const drain = await drainFor(detail, group, at ?? deps.clock());
       if (drain.notifiedAt !== undefined || drain.status !== 'pending') return;
       const receiver = findReceiver(deps.config, drain.receiver);
-      const sends = receiver ? await sendDrainRequests(receiver, drain, deps.callbackUrl(), deps.send) : [];
-      await publish([drainRequestedEvent(drain, sends)]);
+      const round = receiver ? await sendDrainRequests(receiver, drain, deps.callbackUrl(), deps.send) : { sends: [], worthAskingAgain: false };
+      const rounds = (drain.rounds ?? 0) + 1;
+      if (round.worthAskingAgain && rounds < DRAIN_SEND_ROUNDS && deps.clock().getTime() < Date.parse(drain.deadline)) {
+        await deps.store.noteRound(drain.instanceId, drain.drainId, rounds);
+        const reasons = round.sends.map((send) => send.reason).join('; ');
+        throw new DrainNotReachedError(`no webhook of ${drain.receiver} took the drain request for ${drain.instanceId} (round ${rounds} of ${DRAIN_SEND_ROUNDS}): ${reasons}`);
+      }
+      await publish([drainRequestedEvent(drain, round.sends)]);
       await deps.store.markNotified(drain.instanceId, drain.drainId, deps.clock().toISOString());
-      deps.log.info('drain requested', { nodeGroup: drain.nodeGroup, instanceId: drain.instanceId, deadline: drain.deadline, sends: sends.map((s) => s.outcome) });
+      deps.log.info('drain requested', { nodeGroup: drain.nodeGroup, instanceId: drain.instanceId, deadline: drain.deadline, rounds, sends: round.sends.map((s) => s.outcome) });
     },
 
     async handleTerminated(detail) {

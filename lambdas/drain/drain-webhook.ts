@@ -65,27 +65,40 @@ export interface DrainSendContext {
   readonly log: Log;
 }
 
-/** Sends the drain request to one webhook config; never throws for the peer's failure. */
-async function sendOne(receiver: ReceiverConfig, configIndex: number, body: string, drainId: string, context: DrainSendContext): Promise<DrainSend> {
+/** Sends the drain request to one webhook config; never throws for the peer's failure, and says whether that failure may pass. */
+async function sendOne(receiver: ReceiverConfig, configIndex: number, body: string, drainId: string, context: DrainSendContext): Promise<{ readonly send: DrainSend; readonly transient: boolean }> {
   const config = receiver.webhook_configs[configIndex]!;
   // The webhook channel's own reading of its keys (signing key, url_file, http_config): the same rules as its alerts.
   const resolved = await sendSettings(webhookSender as unknown as ChannelSender, config, context.reader);
   if ('outcome' in resolved) {
     if (resolved.unsent) context.log.info('drain request not sent', { receiver: receiver.name, configIndex, reason: resolved.unsent });
-    return { configIndex, outcome: resolved.outcome.outcome, reason: resolved.outcome.reason, attempts: 0 };
+    return { send: { configIndex, outcome: resolved.outcome.outcome, reason: resolved.outcome.reason, attempts: 0 }, transient: false };
   }
   const { credential: signingKey, url, http: auth, tls } = resolved.settings;
-  if (signingKey === undefined) return { configIndex, outcome: 'skipped', reason: 'no signing key: drain requests are always signed', attempts: 0 };
+  if (signingKey === undefined) return { send: { configIndex, outcome: 'skipped', reason: 'no signing key: drain requests are always signed', attempts: 0 }, transient: false };
   const http = tls ? { ...context.http, fetch: context.tlsFetch(tls) } : context.http;
   const headers = () => ({ ...authHeaders(auth), [DELIVERY_HEADER]: drainId, ...signatureHeaders(body, signingKey, context.clock()) });
   const result = await postJson({ url: url ?? config.url, body, headers, timeoutMs: config.timeout, secrets: [signingKey, ...auth.secrets] }, http);
   return result.ok
-    ? { configIndex, outcome: 'sent', reason: `HTTP ${result.status}`, attempts: result.attempts }
-    : { configIndex, outcome: 'failed', reason: result.reason, attempts: result.attempts };
+    ? { send: { configIndex, outcome: 'sent', reason: `HTTP ${result.status}`, attempts: result.attempts }, transient: false }
+    : { send: { configIndex, outcome: 'failed', reason: result.reason, attempts: result.attempts }, transient: result.transient };
+}
+
+/** What asking every webhook of the drain receiver once came to. */
+export interface DrainSendRound {
+  readonly sends: DrainSend[];
+  /**
+   * No webhook took the request, and at least one failed in a way that may
+   * pass (a network error, a timeout, 429 or 5xx after its own retries):
+   * asking again later could still reach the control plane.
+   */
+  readonly worthAskingAgain: boolean;
 }
 
 /** Sends the drain request to every webhook of the drain receiver, at once; what each came to. */
-export async function sendDrainRequests(receiver: ReceiverConfig, drain: DrainRecord, callbackUrl: string, context: DrainSendContext): Promise<DrainSend[]> {
+export async function sendDrainRequests(receiver: ReceiverConfig, drain: DrainRecord, callbackUrl: string, context: DrainSendContext): Promise<DrainSendRound> {
   const body = JSON.stringify(drainRequestBody(drain, callbackUrl));
-  return Promise.all(receiver.webhook_configs.map((_, configIndex) => sendOne(receiver, configIndex, body, drain.drainId, context)));
+  const results = await Promise.all(receiver.webhook_configs.map((_, configIndex) => sendOne(receiver, configIndex, body, drain.drainId, context)));
+  const sends = results.map((result) => result.send);
+  return { sends, worthAskingAgain: !sends.some((send) => send.outcome === 'sent') && results.some((result) => result.transient) };
 }

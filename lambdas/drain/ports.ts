@@ -27,6 +27,8 @@ export interface DrainRecord {
   readonly status: DrainStatus;
   /** ISO: when `Drain Requested` was published (the webhooks were asked); absent until then. */
   readonly notifiedAt?: string | undefined;
+  /** Rounds of sends that reached no webhook and will be tried again; absent before the first such round. */
+  readonly rounds?: number | undefined;
   /** ISO, once the drain ended. */
   readonly completedAt?: string | undefined;
   readonly reason?: string | undefined;
@@ -42,6 +44,8 @@ export interface DrainStore {
   create(record: DrainRecord, now: Date): Promise<boolean>;
   /** Records that the webhooks were asked. */
   markNotified(instanceId: string, drainId: string, at: string): Promise<void>;
+  /** Records how many rounds of sends reached no webhook so far, if it is still this drain. */
+  noteRound(instanceId: string, drainId: string, rounds: number): Promise<void>;
   /**
    * Moves the drain from `from` to `to` (with why and when), only if it is
    * still this drain in status `from`; false when it was not.

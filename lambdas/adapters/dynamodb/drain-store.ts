@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DrainRecord, DrainStatus, DrainStore } from '../../drain/ports';
 import { conditionalWrite, isConditionFailure, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
@@ -37,20 +37,26 @@ export class DynamoDrainStore implements DrainStore {
   }
 
   async markNotified(instanceId: string, drainId: string, at: string): Promise<void> {
-    try {
-      await this.client.send(
+    await this.setOnThisDrain(instanceId, drainId, 'notifiedAt', { S: at });
+  }
+
+  async noteRound(instanceId: string, drainId: string, rounds: number): Promise<void> {
+    await this.setOnThisDrain(instanceId, drainId, 'rounds', { N: String(rounds) });
+  }
+
+  /** Sets one attribute while the item is still this drain; another lifecycle action's drain that replaced it is left alone. */
+  private async setOnThisDrain(instanceId: string, drainId: string, attribute: 'notifiedAt' | 'rounds', value: AttributeValue): Promise<void> {
+    await conditionalWrite(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keyOf(itemKey.drain(instanceId)),
-          UpdateExpression: 'SET notifiedAt = :at',
+          UpdateExpression: `SET ${attribute} = :value`,
           ConditionExpression: 'drainId = :drainId',
-          ExpressionAttributeValues: { ':at': { S: at }, ':drainId': { S: drainId } },
+          ExpressionAttributeValues: { ':value': value, ':drainId': { S: drainId } },
         }),
-      );
-    } catch (error) {
-      // Another lifecycle action's drain replaced it: nothing of this one to mark.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async transition(instanceId: string, drainId: string, from: DrainStatus, to: DrainStatus, fields: { readonly at?: string; readonly reason?: string }): Promise<boolean> {

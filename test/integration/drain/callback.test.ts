@@ -149,3 +149,16 @@ describe('the drain callback against drains held in dynalite', () => {
     expect((await store.get(instanceId, new Date()))?.status).toBe('timeout');
   });
 });
+
+describe('pending drains in dynalite: rounds that reached no one', () => {
+  it('counts the rounds on this drain, and leaves a drain that replaced it alone', async () => {
+    const { arrive, store, instanceId } = drainSetup();
+    await arrive();
+    const drain = (await store.get(instanceId, new Date()))!;
+
+    await store.noteRound(instanceId, drain.drainId, 2);
+    await store.noteRound(instanceId, 'another-lifecycle-actions-drain', 5);
+
+    expect(await store.get(instanceId, new Date())).toMatchObject({ drainId: drain.drainId, rounds: 2, status: 'pending' });
+  });
+});

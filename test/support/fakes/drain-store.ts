@@ -21,6 +21,11 @@ export class InMemoryDrainStore implements DrainStore {
     if (item?.drainId === drainId) this.items.set(instanceId, { ...item, notifiedAt: at });
   }
 
+  async noteRound(instanceId: string, drainId: string, rounds: number): Promise<void> {
+    const item = this.items.get(instanceId);
+    if (item?.drainId === drainId) this.items.set(instanceId, { ...item, rounds });
+  }
+
   async transition(instanceId: string, drainId: string, from: DrainStatus, to: DrainStatus, fields: { readonly at?: string; readonly reason?: string }): Promise<boolean> {
     const item = this.items.get(instanceId);
     if (item?.drainId !== drainId || item.status !== from) return false;

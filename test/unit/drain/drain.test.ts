@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DrainConflictError, DrainNotFoundError, createDrainConfirm } from '../../../lambdas/drain/drain-confirm';
 import { drainSendContext } from '../../../lambdas/drain/drain-context';
-import { createDrainRequests } from '../../../lambdas/drain/drain-request';
+import { createDrainRequests, DRAIN_SEND_ROUNDS, DrainNotReachedError } from '../../../lambdas/drain/drain-request';
 import type { DrainRequestBody } from '../../../lambdas/drain/drain-webhook';
 import type { TerminateLifecycleAction } from '../../../lambdas/drain/lifecycle-events';
 import { verifyWebhookSignature } from '../../../lambdas/notifier/notifier';
@@ -126,6 +126,58 @@ describe('drain: asking the control plane', () => {
 
     expect(posts).toHaveLength(2);
     expect(requested()).toHaveLength(1);
+  });
+
+  it('asks again when no webhook took the request for a reason that may pass, and reports once one did', async () => {
+    let down = true;
+    const { posts, waitOnHook, requested, store, clock } = setup(() => (down ? 503 : 204));
+
+    await expect(waitOnHook()).rejects.toThrow(DrainNotReachedError);
+    expect(requested()).toEqual([]);
+    expect((await store.get(INSTANCE, clock.clock()))?.rounds).toBe(1);
+    const firstRound = posts.length;
+    expect(firstRound).toBeGreaterThan(2); // each webhook's own HTTP retries, first
+
+    down = false;
+    clock.advance(60_000);
+    await waitOnHook();
+
+    expect(posts.length).toBe(firstRound + 2);
+    expect(requested()).toEqual([expect.objectContaining({ sends: [expect.objectContaining({ outcome: 'sent' }), expect.objectContaining({ outcome: 'sent' })] })]);
+  });
+
+  it(`stops asking after ${DRAIN_SEND_ROUNDS} rounds that reached no one, and reports the failures`, async () => {
+    const { waitOnHook, requested, clock } = setup(() => 503);
+
+    for (let round = 1; round < DRAIN_SEND_ROUNDS; round++) {
+      await expect(waitOnHook()).rejects.toThrow(`round ${round} of ${DRAIN_SEND_ROUNDS}`);
+      clock.advance(60_000);
+    }
+    await waitOnHook();
+    await waitOnHook();
+
+    expect(requested()).toEqual([
+      expect.objectContaining({ sends: [expect.objectContaining({ outcome: 'failed', reason: expect.stringContaining('HTTP 503') }), expect.objectContaining({ outcome: 'failed' })] }),
+    ]);
+  });
+
+  it('does not ask again for a failure that will not pass, nor when only some webhooks failed', async () => {
+    const refused = setup(() => 400);
+    await refused.waitOnHook();
+    expect(refused.requested()).toEqual([expect.objectContaining({ sends: [expect.objectContaining({ outcome: 'failed' }), expect.objectContaining({ outcome: 'failed' })] })]);
+
+    const half = setup((url) => (url.includes('cp-b') ? 503 : 204));
+    await half.waitOnHook();
+    expect(half.requested()).toHaveLength(1);
+  });
+
+  it('does not ask again once the deadline has passed: the termination goes on by then', async () => {
+    const { requests, requested, clock } = setup(() => 503);
+    const waitBegan = new Date(clock.now - 11 * 60_000);
+
+    await requests.handleLifecycleAction(lifecycleAction(), waitBegan);
+
+    expect(requested()).toEqual([expect.objectContaining({ sends: [expect.objectContaining({ outcome: 'failed' }), expect.objectContaining({ outcome: 'failed' })] })]);
   });
 
   it.each([
