@@ -102,6 +102,18 @@ export function createDrainRequests(deps: DrainRequestDeps): DrainRequests {
     return record;
   }
 
+  /**
+   * The event came after its deadline (delivered late): the heartbeat timeout
+   * has let the instance go, so no one is asked to drain a node that is gone.
+   */
+  async function endUnasked(drain: DrainRecord): Promise<void> {
+    const now = deps.clock().toISOString();
+    const reason = `the lifecycle action reached alertscale at ${now}, after its deadline ${drain.deadline}: the heartbeat timeout let the termination go on, and the control plane was not asked`;
+    await publish([drainCompletedEvent(drain, 'timeout', reason, now)]);
+    await deps.store.transition(drain.instanceId, drain.drainId, 'pending', 'timeout', { at: now, reason });
+    deps.log.warn('lifecycle action arrived after its drain deadline; not asked', { nodeGroup: drain.nodeGroup, instanceId: drain.instanceId, deadline: drain.deadline });
+  }
+
   return {
     async handleLifecycleAction(detail, at) {
       const group = groups.get(detail.AutoScalingGroupName);
@@ -111,6 +123,7 @@ export function createDrainRequests(deps: DrainRequestDeps): DrainRequests {
       }
       const drain = await drainFor(detail, group, at ?? deps.clock());
       if (drain.notifiedAt !== undefined || drain.status !== 'pending') return;
+      if (deps.clock().getTime() >= Date.parse(drain.deadline)) return endUnasked(drain);
       const receiver = findReceiver(deps.config, drain.receiver);
       const round = receiver ? await sendDrainRequests(receiver, drain, deps.callbackUrl(), deps.send) : { sends: [], worthAskingAgain: false };
       const rounds = (drain.rounds ?? 0) + 1;

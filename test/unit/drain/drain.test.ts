@@ -171,13 +171,28 @@ describe('drain: asking the control plane', () => {
     expect(half.requested()).toHaveLength(1);
   });
 
-  it('does not ask again once the deadline has passed: the termination goes on by then', async () => {
-    const { requests, requested, clock } = setup(() => 503);
+  it('does not ask again once the deadline has passed during the round: the termination goes on by then', async () => {
+    const { requests, requested, clock, posts } = setup(() => {
+      clock.advance(4 * 60_000); // each attempt of a slow, failing control plane takes minutes
+      return 503;
+    });
+
+    await requests.handleLifecycleAction(lifecycleAction(), clock.clock());
+
+    expect(posts.length).toBeGreaterThan(2);
+    expect(requested()).toEqual([expect.objectContaining({ sends: [expect.objectContaining({ outcome: 'failed' }), expect.objectContaining({ outcome: 'failed' })] })]);
+  });
+
+  it('asks no one for a lifecycle action delivered after its deadline, and says the drain timed out', async () => {
+    const { requests, requested, completed, posts, store, clock } = setup();
     const waitBegan = new Date(clock.now - 11 * 60_000);
 
     await requests.handleLifecycleAction(lifecycleAction(), waitBegan);
 
-    expect(requested()).toEqual([expect.objectContaining({ sends: [expect.objectContaining({ outcome: 'failed' }), expect.objectContaining({ outcome: 'failed' })] })]);
+    expect(posts).toEqual([]);
+    expect(requested()).toEqual([]);
+    expect(completed()).toEqual([expect.objectContaining({ instanceId: INSTANCE, result: 'timeout', reason: expect.stringContaining('after its deadline') })]);
+    expect(await store.get(INSTANCE, clock.clock())).toMatchObject({ status: 'timeout' });
   });
 
   it.each([
