@@ -25,7 +25,8 @@ import type { DrainRecord, DrainStore, NodeNames } from './ports';
  * to {@link DRAIN_SEND_ROUNDS} rounds and never past the deadline. Then, or
  * at once for a failure that will not pass (another 4xx, no signing key),
  * `Drain Requested` reports each send as it ended: the heartbeat timeout
- * lets the termination go on regardless.
+ * lets the termination go on regardless. A lifecycle event that arrives
+ * after its deadline asks no one and ends the drain as timed out.
  */
 
 /**
