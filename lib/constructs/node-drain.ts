@@ -21,11 +21,9 @@ import { toEventPattern } from '../event-pattern';
 import { fleetStatement } from '../fleet-access';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { secretArn } from './notifications';
-import { deliveryRetry, functionTarget } from './rule-targets';
+import { asyncInvokeWithin, deliveryRetry, functionTarget } from './rule-targets';
 import type { RouteThrottle, WebhookApi } from './webhook-api';
 
-/** Lambda's bounds for an asynchronous invocation's event age. */
-const ASYNC_MIN_EVENT_AGE_S = 60;
 
 /** Properties of {@link NodeDrain}. */
 export interface NodeDrainProps {
@@ -159,7 +157,7 @@ export class NodeDrain extends Construct {
       environment: { [Env.DrainHookName]: props.hookName, [Env.DrainCallbackUrl]: `${props.api.api.apiEndpoint}${DRAIN_CALLBACK_PATH}` },
     });
     // Lambda holds asynchronous invocations for up to 6 h by default: no drain waits that long.
-    fn.configureAsyncInvoke({ maxEventAge: Duration.seconds(Math.max(ASYNC_MIN_EVENT_AGE_S, Math.floor(longestTimeoutMs / 1000))), retryAttempts: 2 });
+    fn.configureAsyncInvoke(asyncInvokeWithin(Duration.millis(longestTimeoutMs)));
     fn.useTable(props.table, 'drain').useEventBus(props.bus, 'drain');
     // A node's name for its instance. ec2:DescribeInstances supports no resource-level permissions, so * it is; it only reads.
     fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'LookUpNodeNames', actions: ['ec2:DescribeInstances'], resources: ['*'] }));

@@ -16,16 +16,13 @@ import { toEventPattern } from '../event-pattern';
 import { fleetStatement } from '../fleet-access';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { QueueConsumer } from './queue-consumer';
-import { deliveryRetry, functionTarget, queueTarget, type DeliveryRetry } from './rule-targets';
+import { asyncInvokeWithin, deliveryRetry, functionTarget, queueTarget, type DeliveryRetry } from './rule-targets';
 
 /** A node group name becomes a FIFO MessageGroupId: 1–128 printable ASCII characters, no spaces. */
 const MESSAGE_GROUP_ID = /^[\x21-\x7e]{1,128}$/;
 
 /** The shortest age EventBridge (a target's event age) and SQS (a queue's retention) can expire. */
 const SHORTEST_EXPIRY_S = 60;
-/** Lambda's bounds for an asynchronous invocation's event age, and its retries. */
-const ASYNC_MAX_EVENT_AGE_S = 6 * 3600;
-const ASYNC_RETRY_ATTEMPTS = 2;
 
 /**
  * What `settings.max_action_age` sets on the way to the scaler: nothing older
@@ -59,12 +56,13 @@ export function scaleDeliveryLimits(maxActionAgeMs: number): ScaleDeliveryLimits
     );
   }
   const half = Math.max(SHORTEST_EXPIRY_S, Math.floor(seconds / 2));
+  const asyncInvoke = asyncInvokeWithin(Duration.seconds(half));
   return {
     delivery: deliveryRetry(Duration.seconds(seconds)),
     queueRetention: Duration.seconds(Math.min(seconds, 14 * 86_400)),
     launchFailureDelivery: deliveryRetry(Duration.seconds(half)),
-    asyncEventAge: Duration.seconds(Math.min(half, ASYNC_MAX_EVENT_AGE_S)),
-    asyncRetryAttempts: ASYNC_RETRY_ATTEMPTS,
+    asyncEventAge: asyncInvoke.maxEventAge,
+    asyncRetryAttempts: asyncInvoke.retryAttempts,
     ageAlarmAfter: Duration.seconds(half),
   };
 }

@@ -5,6 +5,10 @@ const MIN_EVENT_AGE_S = 60;
 const MAX_EVENT_AGE_S = 24 * 3600;
 const MAX_RETRY_ATTEMPTS = 185;
 
+/** Lambda's bounds for how long it keeps an asynchronous invocation (EventBridge invokes its Lambda targets so). */
+const ASYNC_MIN_EVENT_AGE_S = 60;
+const ASYNC_MAX_EVENT_AGE_S = 6 * 3600;
+
 /** How long EventBridge keeps retrying a delivery, and how often at most. */
 export interface DeliveryRetry {
   readonly maxEventAge: Duration;
@@ -20,6 +24,16 @@ export interface DeliveryRetry {
 export function deliveryRetry(maxAge: Duration): DeliveryRetry {
   const seconds = Math.min(MAX_EVENT_AGE_S, Math.max(MIN_EVENT_AGE_S, Math.floor(maxAge.toSeconds({ integral: false }))));
   return { maxEventAge: Duration.seconds(seconds), retryAttempts: Math.min(MAX_RETRY_ATTEMPTS, Math.max(1, Math.floor(seconds / 60))) };
+}
+
+/**
+ * The asynchronous invocations of a function EventBridge invokes: kept at
+ * most `maxAge` (clamped to Lambda's 60 s to 6 h; its default is 6 h) and
+ * retried twice, a minute and two minutes apart, as Lambda does.
+ */
+export function asyncInvokeWithin(maxAge: Duration): { readonly maxEventAge: Duration; readonly retryAttempts: number } {
+  const seconds = Math.min(ASYNC_MAX_EVENT_AGE_S, Math.max(ASYNC_MIN_EVENT_AGE_S, Math.floor(maxAge.toSeconds({ integral: false }))));
+  return { maxEventAge: Duration.seconds(seconds), retryAttempts: 2 };
 }
 
 /** An SQS target that retries within `retry`, then parks undeliverable events in `deadLetterQueue` (a standard queue). */
