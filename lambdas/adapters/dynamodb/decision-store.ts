@@ -220,6 +220,9 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
   async listRecent(limit: number, ttlDays = 31): Promise<readonly DecisionRecord[]> {
     const now = this.clock();
     const keys: Record<string, AttributeValue>[] = [];
+    // An index can list an item twice for a while (a GSI is eventually consistent, and a record
+    // re-created after a crash leaves its old entry behind); BatchGetItem refuses duplicate keys.
+    const seen = new Set<string>();
     for (let day = 0; day <= ttlDays && keys.length < limit; day++) {
       const bucket = recentBucketOf(new Date(now.getTime() - day * 86_400_000).toISOString());
       let start: Record<string, AttributeValue> | undefined;
@@ -236,7 +239,12 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
             ExclusiveStartKey: start,
           }),
         );
-        keys.push(...(page.Items ?? []).map((item) => ({ [TABLE_PARTITION_KEY]: item[TABLE_PARTITION_KEY]! })));
+        for (const item of page.Items ?? []) {
+          const pk = item[TABLE_PARTITION_KEY]!;
+          if (pk.S === undefined || seen.has(pk.S)) continue;
+          seen.add(pk.S);
+          keys.push({ [TABLE_PARTITION_KEY]: pk });
+        }
         start = page.LastEvaluatedKey;
       } while (start && keys.length < limit);
     }

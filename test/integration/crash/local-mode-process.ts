@@ -50,7 +50,7 @@ export async function startLocalMode(options: { dataDir: string; configPath: str
   const headers = { authorization: `Bearer ${options.token}` };
   const get = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${url}${path}`, { headers });
-    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}\nlocal mode's output:\n${output}`);
     return (await response.json()) as T;
   };
   return {
