@@ -84,14 +84,15 @@ export function unsettled(decisions: readonly DecisionRecord[], occurrences: rea
   return undefined;
 }
 
-/** Polls `check` until it returns a value, for at most `timeoutMs`; the error says what was awaited and the last state. */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+/** Polls `check` until it returns a value (not `undefined`, not `false`), for at most `timeoutMs`; the error says what was awaited and the last state. */
+export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 60_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined) return value;
+      // false is "not yet" as much as undefined: a check may well be a comparison.
+      if (value !== undefined && value !== false) return value as T;
     } catch (error) {
       last = (error as Error).message;
     }
