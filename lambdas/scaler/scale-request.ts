@@ -112,10 +112,12 @@ export const servedOutcome = (member: ScaleMember, known: ReadonlyMap<string, De
  * already served (by this request, redelivered, or another one) keep theirs;
  * another request between its claim and its call is waited for; a request
  * older than `max_action_age` is recorded as expired. Otherwise, the
- * decisions still to serve.
+ * decisions still to serve (a claim abandoned past its lease is taken over,
+ * with a warning), and the instant they are decided at.
  */
-export function openRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState, now: number): { readonly step: LockStep<ScaleResult> } | { readonly subject: Subject } {
+export function openRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState): { readonly step: LockStep<ScaleResult> } | { readonly subject: Subject; readonly now: number } {
   const { request, known } = base;
+  const now = ctx.clock().getTime();
   const applied = state.applied.find((candidate) => candidate.actionId === request.actionId);
   if (applied) return { step: commit(undefined, () => reportAgain(ctx, { ...base, members: request.alerts }, applied, state)) };
   const members = request.alerts.filter((member) => !servedOutcome(member, known));
@@ -125,20 +127,19 @@ export function openRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGr
   const subject = { ...base, members };
   const age = now - Date.parse(request.requestedAt);
   if (age > ctx.config.settings.max_action_age) return { step: expired(ctx, subject, state, age, now) };
-  return { subject };
+  if (inFlight && inFlight.actionId !== request.actionId) {
+    ctx.log.warn('taking over an abandoned in-flight scaling claim', { nodeGroup: base.group.name, abandoned: inFlight.actionId, claimedAt: new Date(inFlight.at).toISOString() });
+  }
+  return { subject, now };
 }
 
 async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
   const { request, group } = base;
-  const now = ctx.clock().getTime();
-  const opened = openRequest(ctx, base, state, now);
+  const opened = openRequest(ctx, base, state);
   if ('step' in opened) return opened.step;
-  const { subject } = opened;
+  const { subject, now } = opened;
 
   const inFlight = state.inFlight;
-  if (inFlight && inFlight.actionId !== request.actionId) {
-    ctx.log.warn('taking over an abandoned in-flight scaling claim', { nodeGroup: group.name, abandoned: inFlight.actionId, claimedAt: new Date(inFlight.at).toISOString() });
-  }
   const paused = await ctx.pause.isPaused();
   // A retry of our own claim: repeat the same absolute call.
   if (inFlight?.actionId === request.actionId && !paused) return commit(undefined, () => act(ctx, subject, state, inFlight));

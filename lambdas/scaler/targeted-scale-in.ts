@@ -158,10 +158,9 @@ function lookupFailed(ctx: ScalerContext, subject: Subject, error: Error, now: n
 /** One target, under the node-group lock: answer a redelivery, wait for another claim, refuse, or claim and terminate. */
 async function decideTarget(ctx: ScalerContext, base: SubjectBase, target: Target, state: NodeGroupState): Promise<LockStep<ScaleResult>> {
   const { request, group } = base;
-  const now = ctx.clock().getTime();
-  const opened = openRequest(ctx, base, state, now);
+  const opened = openRequest(ctx, base, state);
   if ('step' in opened) return opened.step;
-  const { subject } = opened;
+  const { subject, now } = opened;
 
   const inFlight = state.inFlight;
   if (!ctx.instances) return describeFailed(ctx, subject, state, new NodeGroupValidationError('this scaler has no access to the groups\' instances, which a targeted scale-in needs'), now);
