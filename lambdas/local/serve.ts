@@ -24,7 +24,6 @@ export interface ServeOptions {
   readonly record?: string | undefined;
   /**
    * The token for the `/api/*` reads and control routes, apart from the webhook's.
-   * Accepted; this version still guards them with `token`.
    * @default - the webhook token
    */
   readonly apiToken?: string | undefined;
