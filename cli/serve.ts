@@ -20,8 +20,8 @@ Flags, and the environment variable each falls back to:
   --record FILE    RECORD         append each accepted webhook to FILE for \`alertscale replay\`
                                   (rotated to FILE.1 … FILE.5 past 64 MiB each, with a warning)
                    WEBHOOK_TOKEN  the token Alertmanager must send (default: generated and printed)
-                   API_TOKEN      the token of /api/* and pause/resume (accepted; this version
-                                  still uses WEBHOOK_TOKEN for them)
+                   API_TOKEN      the token of /api/*, pause/resume and the drain callback
+                                  (default: WEBHOOK_TOKEN)
   -h, --help                      show this help
 
 Exit codes: 0 stopped, 1 could not start (invalid configuration, port in use), 2 bad usage.`;

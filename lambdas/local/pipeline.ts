@@ -146,16 +146,6 @@ function stageWiring(
   });
 }
 
-/**
- * Starts local mode's pipeline. Without `dataDir` every queue and the store
- * are in memory. With it, nothing acknowledged is lost when the process dies:
- * the ingest answers 2xx only after `publishAll` resolved, `LocalEventBus.putBatch`
- * hands each event synchronously to its rules' targets, and each target is a
- * `LocalQueue.send`, which has written the message to its journal when it
- * returns — so the journal holds every event of a webhook before its 2xx goes
- * out. A journal write that fails makes `putBatch` fail, and the webhook gets
- * a 5xx that Alertmanager retries.
- */
 /** The gauges `GET /metrics` adds to the stages' counters: simulated sizes, queue depths, dead letters. */
 function localGauges(scaling: () => LocalScaler | undefined, queues: () => readonly LocalQueue[]): PrometheusRegistry {
   return new PrometheusRegistry([

@@ -54,7 +54,7 @@ export async function serve(options: ServeOptions): Promise<RunningLocalMode> {
     await pipeline.stop();
     throw error;
   }
-  const banner = startBanner({ url: server.url, configPath: options.configPath, config, dataDir: options.dataDir, record: options.record, token, generated });
+  const banner = startBanner({ url: server.url, configPath: options.configPath, config, dataDir: options.dataDir, record: options.record, token, generated, separateApiToken: Boolean(options.apiToken) });
   banner.forEach((line) => out(line));
   return {
     pipeline,
@@ -77,6 +77,8 @@ export interface BannerFacts {
   readonly token: string;
   /** Whether local mode made the token up: then it is printed, since nobody else knows it. */
   readonly generated: boolean;
+  /** Whether `/api/*` takes a token of its own (`API_TOKEN`): then the commands printed send that one. */
+  readonly separateApiToken?: boolean;
 }
 
 function allRoutes(route: RouteNode): RouteNode[] {
@@ -134,9 +136,9 @@ export function startBanner(facts: BannerFacts): string[] {
     `  data:      ${data}`,
     `  token:     ${facts.generated ? `${facts.token}  (generated; set WEBHOOK_TOKEN to choose one)` : 'from WEBHOOK_TOKEN'}`,
     ...(facts.record ? [`  record:    ${facts.record} (every accepted webhook, for alertscale replay; rotated to ${facts.record}.1 past ${DEFAULT_RECORDING_MAX_BYTES / 2 ** 20} MiB, ${DEFAULT_RECORDINGS_KEPT} kept)`] : []),
-    facts.generated ? 'Try it:' : 'Try it, in a shell with WEBHOOK_TOKEN exported as for this server:',
+    facts.generated ? 'Try it:' : `Try it, in a shell with ${facts.separateApiToken ? 'API_TOKEN' : 'WEBHOOK_TOKEN'} exported as for this server:`,
     ...(facts.generated ? [`  export WEBHOOK_TOKEN=${facts.token}`] : []),
-    `  curl -H "Authorization: Bearer $WEBHOOK_TOKEN" ${facts.url}/api/decisions`,
+    `  curl -H "Authorization: Bearer $${facts.separateApiToken ? 'API_TOKEN' : 'WEBHOOK_TOKEN'}" ${facts.url}/api/decisions`,
     `  npx alertscale pause --url ${facts.url}`,
     ...alertmanagerSnippet(facts),
   ];

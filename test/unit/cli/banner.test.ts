@@ -48,6 +48,12 @@ describe('the start banner', () => {
     expect(lines).toContain('Try it, in a shell with WEBHOOK_TOKEN exported as for this server:');
   });
 
+  it('sends API_TOKEN in the commands it prints when /api/* has a token of its own', () => {
+    const lines = startBanner(facts({ token: 'users-own-secret', generated: false, separateApiToken: true }));
+    expect(lines).toContain('Try it, in a shell with API_TOKEN exported as for this server:');
+    expect(lines.some((line) => line.startsWith('  curl -H "Authorization: Bearer $API_TOKEN" '))).toBe(true);
+  });
+
   it('prints a whole Alertmanager receiver: url, send_resolved, max_alerts 0 and the token as credentials', () => {
     const { receivers } = snippetOf(startBanner(facts()));
     expect(receivers).toEqual([
