@@ -60,22 +60,10 @@ export interface RecordFailure {
   readonly poison: boolean;
 }
 
-export interface SqsEventHandlerOptions<S extends DetailSchemas> {
+interface SqsEventHandlerBase<S extends DetailSchemas> {
   /** What the stage does, for the failure reason: `"route"` gives "could not route record: …". */
   readonly verb: string;
   readonly detailTypes: S;
-  /**
-   * The use case, one event at a time (give this or `handleBatch`). Throw to
-   * fail the record; SQS delivers it again.
-   */
-  readonly handle?: (event: InboundOf<S>, invocation: Invocation<S>) => Promise<unknown>;
-  /**
-   * The use case for a use case that acts on a batch as a whole (coalescing
-   * the alerts of several notifications): called once per invocation with
-   * every event that parsed; resolves to each record's error by message id
-   * (absent or `undefined`: done).
-   */
-  readonly handleBatch?: (invocation: Invocation<S>) => Promise<ReadonlyMap<string, Error | undefined>>;
   /**
    * A FIFO queue: records run in order, and a failure fails the rest of its
    * message group in this batch (so order holds), while other groups go on.
@@ -86,6 +74,26 @@ export interface SqsEventHandlerOptions<S extends DetailSchemas> {
   /** Called once for every record that fails, with its reason. @default - none */
   readonly onFailure?: (failure: RecordFailure) => void;
 }
+
+/** The stage's use case: one event at a time, or the batch as a whole; exactly one of the two. */
+export type SqsEventHandlerOptions<S extends DetailSchemas> = SqsEventHandlerBase<S> &
+  (
+    | {
+        /** The use case, one event at a time. Throw to fail the record; SQS delivers it again. */
+        readonly handle: (event: InboundOf<S>) => Promise<unknown>;
+        readonly handleBatch?: never;
+      }
+    | {
+        /**
+         * The use case for a use case that acts on a batch as a whole (coalescing
+         * the alerts of several notifications): called once per invocation with
+         * every event that parsed; resolves to each record's error by message id
+         * (absent or `undefined`: done).
+         */
+        readonly handleBatch: (invocation: Invocation<S>) => Promise<ReadonlyMap<string, Error | undefined>>;
+        readonly handle?: never;
+      }
+  );
 
 // EventBridge always sets `id` and `source`; a message without them (put on the queue by hand) is still read by detail-type.
 const envelopeSchema = z.looseObject({ id: z.optional(z.string()), 'detail-type': z.string(), source: z.optional(z.string()), detail: z.unknown() });
@@ -148,10 +156,10 @@ export function sqsEventHandler<S extends DetailSchemas>(options: SqsEventHandle
     let batchRun: Promise<ReadonlyMap<string, Error | undefined>> | undefined;
     const run = async (entry: InboundOf<S>): Promise<void> => {
       if (options.handle) {
-        await options.handle(entry, invocation);
+        await options.handle(entry);
         return;
       }
-      batchRun ??= options.handleBatch?.(invocation) ?? Promise.resolve(new Map());
+      batchRun ??= options.handleBatch(invocation);
       const error = (await batchRun).get(entry.messageId);
       if (error) throw error;
     };
