@@ -23,7 +23,7 @@ const autoScaling = new AutoScalingNodeGroups(new AutoScalingClient({}), { log }
 
 const read = createReadApi({
   token: secretToken(new SecretsManagerSecretResolver(new SecretsManagerClient({})), env[Env.ApiTokenSecretArn]),
-  listDecisions: (limit) => decisions.listRecent(limit),
+  listDecisions: (limit) => decisions.listRecent(limit, config.settings.decision_ttl),
   nodeGroups: () => nodeGroupsView(config, state, autoScaling, undefined, autoScaling),
   log,
 });

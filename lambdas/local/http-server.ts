@@ -135,7 +135,7 @@ function requestHandler(options: LocalServerOptions): (request: IncomingMessage,
   // The same two reads the AWS api function serves, behind the same token.
   const reads = createReadApi({
     token: async () => apiToken,
-    listDecisions: (limit) => pipeline.decisions.listRecent(limit),
+    listDecisions: (limit) => pipeline.decisions.listRecent(limit, pipeline.config.settings.decision_ttl),
     nodeGroups: () => pipeline.nodeGroups(),
     log,
   });

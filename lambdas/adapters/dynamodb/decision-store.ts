@@ -16,6 +16,8 @@ import type { ActionRecord, ActionRecorder, DecisionRecord } from '../../shared/
 import { conditionalWrite, isConditionFailure, isExpired, itemKey, keyOf, RECENT_DECISIONS_INDEX, TABLE_PARTITION_KEY, whenExpiredCountsAsAbsent } from './table';
 
 const KIND = 'decision';
+/** `settings.decision_ttl`'s default: thirty days. */
+const DEFAULT_DECISION_TTL_MS = 30 * 86_400_000;
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_KEYS = 100;
 
@@ -213,12 +215,14 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
   /**
    * Newest first, without reading the table: the recent-decisions index is
    * queried one UTC day at a time, newest day first, until `limit` keys are
-   * found or the decision TTL's days are all looked at; then the items are
-   * read in batches of 100. One call costs about `limit` / 100 index pages and
-   * `limit` item reads (eventually consistent), whatever the table holds.
+   * found or every day a decision lives (`decisionTtlMs`, as
+   * `settings.decision_ttl`) is looked at; then the items are read in batches
+   * of 100. One call costs a Query per day walked (more pages only past 1 MB)
+   * and `limit` item reads (eventually consistent), whatever the table holds.
    */
-  async listRecent(limit: number, ttlDays = 31): Promise<readonly DecisionRecord[]> {
+  async listRecent(limit: number, decisionTtlMs: number = DEFAULT_DECISION_TTL_MS): Promise<readonly DecisionRecord[]> {
     const now = this.clock();
+    const ttlDays = Math.ceil(decisionTtlMs / 86_400_000);
     const keys: Record<string, AttributeValue>[] = [];
     // An index can list an item twice for a while (a GSI is eventually consistent, and a record
     // re-created after a crash leaves its old entry behind); BatchGetItem refuses duplicate keys.
