@@ -20,9 +20,9 @@ import { InfrastructureError } from '../errors';
 import { toEventPattern } from '../event-pattern';
 import { fleetStatement } from '../fleet-access';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { secretArn } from './notifications';
+import { notifierTimeout, secretArn } from './notifications';
 import { asyncInvokeWithin, deliveryRetry, functionTarget } from './rule-targets';
-import type { RouteThrottle, WebhookApi } from './webhook-api';
+import { DEFAULT_API_THROTTLE, type RouteThrottle, type WebhookApi } from './webhook-api';
 
 
 /** Properties of {@link NodeDrain}. */
@@ -140,7 +140,7 @@ export class NodeDrain extends Construct {
       paths: [DRAIN_CALLBACK_PATH],
       method: apigwv2.HttpMethod.POST,
       integration: new integrations.HttpLambdaIntegration('DrainCallbackIntegration', this.callback, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 }),
-      throttle: props.throttle ?? { rateLimit: 10, burstLimit: 20 },
+      throttle: props.throttle ?? DEFAULT_API_THROTTLE,
     });
   }
 
@@ -151,8 +151,9 @@ export class NodeDrain extends Construct {
       description: 'alertscale drain: a terminating instance of a drained node group → signed drain request to the control plane',
       config: props.config,
       alarmTopic: props.alarmTopic,
-      // Every webhook is sent at once, each with its timeout and retries (about 100 s at worst for 10 s).
-      timeout: Duration.minutes(3),
+      // Every webhook is sent at once, each with its timeout and retries: the worst case of the slowest
+      // drain webhook, as the notifier is sized (100 s and its margin for the default 10 s), at least 3 min.
+      timeout: Duration.seconds(Math.max(180, notifierTimeout({ receivers: drainReceivers(props.config) }).toSeconds())),
       deadLetterQueue: this.deadLetterQueue.queue,
       environment: { [Env.DrainHookName]: props.hookName, [Env.DrainCallbackUrl]: `${props.api.api.apiEndpoint}${DRAIN_CALLBACK_PATH}` },
     });
@@ -161,8 +162,7 @@ export class NodeDrain extends Construct {
     fn.useTable(props.table, 'drain').useEventBus(props.bus, 'drain');
     // A node's name for its instance. ec2:DescribeInstances supports no resource-level permissions, so * it is; it only reads.
     fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'LookUpNodeNames', actions: ['ec2:DescribeInstances'], resources: ['*'] }));
-    const receivers = new Set(props.config.node_groups.flatMap((group) => (group.drain ? [group.drain.receiver] : [])));
-    const secrets = secretNamesIn({ receivers: props.config.receivers.filter((receiver) => receivers.has(receiver.name)).map((receiver) => ({ ...receiver, pagerduty_configs: [], slack_configs: [], sns_configs: [] })) });
+    const secrets = secretNamesIn({ receivers: drainReceivers(props.config) });
     if (secrets.length > 0) {
       fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadDrainWebhookSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets.map((name) => secretArn(this, name)) }));
     }
@@ -183,4 +183,10 @@ export class NodeDrain extends Construct {
     if (complete) fn.addToRolePolicy(complete);
     return fn;
   }
+}
+
+/** The drain receivers, their webhooks only: the drain sends nothing else. */
+function drainReceivers(config: Config): Config['receivers'] {
+  const names = new Set(config.node_groups.flatMap((group) => (group.drain ? [group.drain.receiver] : [])));
+  return config.receivers.filter((receiver) => names.has(receiver.name)).map((receiver) => ({ ...receiver, pagerduty_configs: [], slack_configs: [], sns_configs: [] }));
 }

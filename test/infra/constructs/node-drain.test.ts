@@ -5,6 +5,7 @@ import { Env } from '../../../lambdas/shared/env';
 import { PUBLISHED_BY, patterns } from '../../../lambdas/shared/events';
 import { DecisionTable } from '../../../lib/constructs/decision-table';
 import { NodeDrain } from '../../../lib/constructs/node-drain';
+import { notifierTimeout } from '../../../lib/constructs/notifications';
 import { WebhookApi } from '../../../lib/constructs/webhook-api';
 import { actionsOf, bareStack, configOf, drainedConfigDocument, exampleConfigDocument, removeAssemblies, roleStatements } from '../support';
 
@@ -106,6 +107,18 @@ describe('NodeDrain, alone on a stack', () => {
     const putOf = (fn: typeof drain.drain) => roleStatements(stack, template, fn.role!).find((s) => s.Sid === 'PutOwnEvents')!.Condition;
     expect(putOf(drain.drain)).toMatchObject({ StringEquals: { 'events:detail-type': [...PUBLISHED_BY.drain] } });
     expect(putOf(drain.callback)).toMatchObject({ StringEquals: { 'events:detail-type': ['Drain Completed'] } });
+  });
+
+  it('outlasts the slowest drain webhook: its timeout and retries, as the notifier is sized', () => {
+    const document = drainedConfigDocument();
+    const controlPlane = (document.receivers as { name: string; webhook_configs?: Record<string, unknown>[] }[]).find((receiver) => receiver.name === 'control-plane')!;
+    controlPlane.webhook_configs![0]!.timeout = '60s';
+    const slow = drainAlone(document);
+    const timeoutOf = ({ template, stack, drain }: typeof built) => template.toJSON().Resources[stack.getLogicalId(drain.drain.node.defaultChild as never)].Properties.Timeout;
+
+    expect(timeoutOf(built)).toBe(180);
+    expect(timeoutOf(slow)).toBe(notifierTimeout({ receivers: configOf(document).receivers.filter((receiver) => receiver.name === 'control-plane') }).toSeconds());
+    expect(timeoutOf(slow)).toBeGreaterThan(4 * 60);
   });
 
   it('refuses to be built without a drained node group, and says what to do', () => {
