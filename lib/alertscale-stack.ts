@@ -19,7 +19,7 @@ import { Notifications } from './constructs/notifications';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { ReadApi } from './constructs/read-api';
 import { Routing } from './constructs/routing';
-import { WebhookApi } from './constructs/webhook-api';
+import { DEFAULT_API_THROTTLE, WebhookApi } from './constructs/webhook-api';
 import { stackNames, type StackNames } from './names';
 import { acknowledgeStackFindings } from './nag-suppressions';
 
@@ -156,7 +156,7 @@ export class AlertscaleStack extends Stack {
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
     });
-    const apiThrottle = { rateLimit: props.apiThrottlingRateLimit ?? 10, burstLimit: props.apiThrottlingBurstLimit ?? 20 };
+    const apiThrottle = { rateLimit: props.apiThrottlingRateLimit ?? DEFAULT_API_THROTTLE.rateLimit, burstLimit: props.apiThrottlingBurstLimit ?? DEFAULT_API_THROTTLE.burstLimit };
     this.ingest = new Ingest(this, 'Ingest', { config, bus, webhookToken: this.webhookToken, alarmTopic, api: this.webhookApi });
     this.reads = new ReadApi(this, 'ReadApi', { config, table, apiToken: this.apiToken, api: this.webhookApi, alarmTopic, throttle: apiThrottle });
 
@@ -256,7 +256,7 @@ function eventTargetDeadLetterQueue(scope: Construct, alarmTopic: sns.ITopic): D
     purpose: 'events EventBridge could not deliver to an alertscale queue in time',
     alarmTopic,
     advice:
-      'inspect them; to deliver notifications or notify requests again, replay their window from the bus archive (scale requests in it are past max_action_age, and the scaler only records them as expired)',
+      'inspect them; route a notification again by replaying its window from the bus archive; send a notify request again by sending its message, as it is, to the notify queue (the archive keeps notifications only); scale requests here are past max_action_age, and the scaler would only record them as expired',
   });
 }
 

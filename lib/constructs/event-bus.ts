@@ -2,6 +2,7 @@ import { Duration, Stack, aws_events as events, aws_iam as iam } from 'aws-cdk-l
 import { Construct } from 'constructs';
 import { DetailType, EVENT_SOURCE, patterns } from '../../lambdas/shared/events';
 import { ACTION_DETAIL_TYPES } from '../bus-access';
+import { toEventPattern } from '../event-pattern';
 
 /** Properties of an {@link AlertscaleEventBus}. */
 export interface AlertscaleEventBusProps {
@@ -12,7 +13,7 @@ export interface AlertscaleEventBusProps {
    */
   readonly eventBusName?: string;
   /**
-   * How long the archive keeps alertscale's events for replay.
+   * How long the archive keeps the Alertmanager notifications for replay.
    * @default Duration.days(30)
    */
   readonly archiveRetention?: Duration;
@@ -51,7 +52,7 @@ export class AlertscaleEventBus extends Construct {
     });
     this.archive = this.bus.archive('Archive', {
       description: 'alertscale: every accepted Alertmanager notification, for replay',
-      eventPattern: { source: [...patterns.archived.source], detailType: [...patterns.archived['detail-type']] },
+      eventPattern: toEventPattern(patterns.archived),
       retention: props.archiveRetention ?? Duration.days(30),
     });
   }

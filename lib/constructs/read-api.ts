@@ -10,7 +10,7 @@ import {
 import { Construct } from 'constructs';
 import type { Config } from '../../lambdas/shared/config/schema';
 import { AlertscaleFunction } from '../alertscale-function';
-import type { RouteThrottle, WebhookApi } from './webhook-api';
+import { DEFAULT_API_THROTTLE, type RouteThrottle, type WebhookApi } from './webhook-api';
 
 /** The operators' reads, on AWS as locally. */
 export const READ_PATHS = ['/api/decisions', '/api/node-groups'] as const;
@@ -39,7 +39,7 @@ export interface ReadApiProps {
 /**
  * The operators' API: `GET /api/decisions` and `GET /api/node-groups` → the
  * api function, behind the API token (Alertmanager's webhook token opens none
- * of it). Later control routes (`POST /api/drain/complete`) go here too.
+ * of it). `POST /api/drain/complete`, on the same API and token, is `NodeDrain`'s.
  */
 export class ReadApi extends Construct {
   /** Serves the reads. */
@@ -68,7 +68,7 @@ export class ReadApi extends Construct {
       integration: new integrations.HttpLambdaIntegration('ReadsIntegration', this.reads, {
         payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
       }),
-      throttle: props.throttle ?? { rateLimit: 10, burstLimit: 20 },
+      throttle: props.throttle ?? DEFAULT_API_THROTTLE,
     });
   }
 }

@@ -53,8 +53,9 @@ export function functionTarget(fn: lambda.IFunction, deadLetterQueue: sqs.IQueue
  * Requested` per occurrence and none for Alertmanager's re-sends, so a dropped
  * request is a page never sent), but past a working shift a page is more
  * likely noise about an incident already handled. Six hours is also well past
- * any outage a retry could ride out, and within EventBridge's 24 h. What ages
- * out is still in the bus archive (30 days) for a replay. Scale requests are
- * held to `settings.max_action_age` instead.
+ * any outage a retry could ride out, and within EventBridge's 24 h. A
+ * notification that ages out is still in the bus archive (30 days) for a
+ * replay; a notify request is not archived, and waits in the dead-letter
+ * queue. Scale requests are held to `settings.max_action_age` instead.
  */
 export const DEFAULT_NOTIFICATION_MAX_AGE = Duration.hours(6);

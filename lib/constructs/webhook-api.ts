@@ -68,6 +68,9 @@ export interface RouteThrottle {
   readonly burstLimit: number;
 }
 
+/** The operators' routes' throttle unless told otherwise: ample for people and scripts, small for a leaked token. */
+export const DEFAULT_API_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
+
 /**
  * The HTTP API alertscale answers on: `POST /alertmanager` for Alertmanager
  * (added by `Ingest`) and the `/api/*` reads for operators (added by

@@ -109,7 +109,7 @@ describe('the dead-letter queues on the way to the fleet', () => {
       'alertscale: Auto Scaling launch failures the fallback handler could not process in time are waiting in a dead-letter queue; inspect them for the cause, but do not redrive: a capacity fallback this late would be a late scale-up',
     );
     expect(descriptions.filter((d) => d.startsWith('alertscale: events EventBridge could not deliver'))).toEqual([
-      'alertscale: events EventBridge could not deliver to an alertscale queue in time are waiting in a dead-letter queue; inspect them; to deliver notifications or notify requests again, replay their window from the bus archive (scale requests in it are past max_action_age, and the scaler only records them as expired)',
+      'alertscale: events EventBridge could not deliver to an alertscale queue in time are waiting in a dead-letter queue; inspect them; route a notification again by replaying its window from the bus archive; send a notify request again by sending its message, as it is, to the notify queue (the archive keeps notifications only); scale requests here are past max_action_age, and the scaler would only record them as expired',
     ]);
   });
 });
