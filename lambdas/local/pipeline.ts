@@ -5,7 +5,8 @@ import { localDrain } from '../drain/local';
 import type { DrainConfirm } from '../drain/drain-confirm';
 import { DRAIN_CALLBACK_PATH } from '../drain/drain-webhook';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from './emulators/dynalite';
-import { LocalEventBus, type EventEnvelope } from './emulators/local-bus';
+import { LocalEventBus } from './emulators/local-bus';
+import { addStageRules, envelopeBody } from './stage-rules';
 import { LocalQueue, type DeadLetter, type QueueConsumer } from './emulators/local-queue';
 import { journalPath, QueueJournal } from './emulators/queue-journal';
 import { LOCAL_DRAIN_HOOK } from './emulators/simulated-node-groups';
@@ -92,7 +93,6 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-const envelopeBody = (event: EventEnvelope) => JSON.stringify(event);
 
 /** How often local mode looks for lifecycle actions whose heartbeat timed out. */
 const LIFECYCLE_SWEEP_MS = 200;
@@ -196,7 +196,6 @@ function stageQueues(w: StageQueueWiring) {
   const { config, bus, log } = w;
   const queue = (name: string, consumer: QueueConsumer, fifo = false) => new LocalQueue({ name, log, consumer, ...(fifo ? { fifo } : {}), ...w.durability(name) });
   const routerQueue = queue('alertscale-alerts', localRouter({ ...w.wiring('router', 'alertscale-alerts'), decisions: w.decisions }).consumer);
-  bus.addRule({ name: 'Notifications', pattern: patterns.notifications, target: (event) => routerQueue.send(envelopeBody(event)) });
 
   if (w.dataDir !== undefined) mkdirSync(w.dataDir, { recursive: true });
   const scaler = localScaler({
@@ -204,13 +203,9 @@ function stageQueues(w: StageQueueWiring) {
     simulation: { path: w.dataDir !== undefined ? join(w.dataDir, 'node-groups.json') : undefined, publish: (event) => w.defaultBus.put(event) },
   });
   const scaleQueue = queue('alertscale-scale.fifo', scaler.consumer, true);
-  for (const group of config.node_groups) {
-    bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(envelopeBody(event), group.name) });
-  }
-  bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(envelopeBody(event), 'launch-unsuccessful') });
 
   const notifyQueue = queue('alertscale-notify', localNotifier(w.wiring('notifier', 'alertscale-notify')).consumer);
-  bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(envelopeBody(event)) });
+  addStageRules(bus, config, { router: routerQueue, scale: scaleQueue, notify: notifyQueue });
   return { scaler, queues: [routerQueue, scaleQueue, notifyQueue] };
 }
 

@@ -4,7 +4,8 @@ import { MemoryNodeGroupStateStore } from '../adapters/memory/node-group-state-s
 import { MemorySendStore } from '../adapters/memory/send-store';
 import type { RecordFailure } from '../adapters/sqs/event-handler';
 import { createIngest } from '../ingest/ingest';
-import { LocalEventBus, type EventEnvelope } from '../local/emulators/local-bus';
+import { LocalEventBus } from '../local/emulators/local-bus';
+import { addStageRules } from '../local/stage-rules';
 import { LocalPauseSwitch } from '../local/emulators/local-pause-switch';
 import { SimulatedNodeGroups } from '../local/emulators/simulated-node-groups';
 import { PrometheusRegistry } from '../local/prometheus';
@@ -15,7 +16,6 @@ import { createRouter } from '../router/router';
 import { scalerConsumer } from '../scaler/consumer';
 import { createScaler } from '../scaler/scaler';
 import type { Config } from '../shared/config/schema';
-import { patterns } from '../shared/events';
 import type { Log } from '../shared/log';
 import { ChannelRecorders, REPLAY_TOPIC_ARN } from './channel-recorders';
 import { DrainQueue } from './drain-queue';
@@ -66,7 +66,8 @@ export function replayStages(config: Config, clock: VirtualClock, log: (componen
   const queues = [routerQueue, scaleQueue, notifyQueue];
   for (const queue of queues) byName.set(queue.name, queue);
 
-  addReplayRules(bus, config, { routerQueue, scaleQueue, notifyQueue });
+  // The rules local mode wires, on the same patterns the stack gives EventBridge.
+  addStageRules(bus, config, { router: routerQueue, scale: scaleQueue, notify: notifyQueue });
 
   const ingest = createIngest({ bus, token: async () => REPLAY_TOKEN, log: log('ingest'), clock: now, metrics, publish: { sleep: noWait } });
   return { bus, ingest, queues, nodeGroups, decisions, metrics, channels };
@@ -120,19 +121,4 @@ function replayNotifier(config: Config, adapters: ReplayAdapters & { readonly ch
     sleep: noWait,
     metrics: adapters.metrics,
   });
-}
-
-/** The rules local mode wires, on the same patterns the stack gives EventBridge. */
-function addReplayRules(
-  bus: LocalEventBus,
-  config: Config,
-  { routerQueue, scaleQueue, notifyQueue }: { routerQueue: DrainQueue; scaleQueue: DrainQueue; notifyQueue: DrainQueue },
-): void {
-  const body = (event: EventEnvelope) => JSON.stringify(event);
-  bus.addRule({ name: 'Notifications', pattern: patterns.notifications, target: (event) => routerQueue.send(body(event)) });
-  for (const group of config.node_groups) {
-    bus.addRule({ name: `Scale-${group.name}`, pattern: patterns.scaleRequested(group.name), target: (event) => scaleQueue.send(body(event), group.name) });
-}
-bus.addRule({ name: 'LaunchUnsuccessful', pattern: patterns.launchUnsuccessful(config.node_groups.map((group) => group.asg_name)), target: (event) => scaleQueue.send(body(event), 'launch-unsuccessful') });
-bus.addRule({ name: 'Notify', pattern: patterns.notifyRequested, target: (event) => notifyQueue.send(body(event)) });
 }
