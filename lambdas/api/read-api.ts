@@ -4,7 +4,12 @@ import type { DecisionRecord } from '../shared/decisions';
 import { decisionView } from '../shared/decision-view';
 import type { Log } from '../shared/log';
 
-/** The most decisions one `GET /api/decisions` returns: one page stays a few MB, well inside a Lambda response. */
+/**
+ * The most decisions one `GET /api/decisions` returns. A record is about 1 KB
+ * as the read API prints it, so on AWS a large `limit` can pass the 6 MB a
+ * Lambda response may hold (API Gateway then answers 5xx): ask for a few
+ * thousand at most there; local mode has no such bound.
+ */
 export const MAX_DECISIONS_LIMIT = 10_000;
 export const DEFAULT_DECISIONS_LIMIT = 100;
 

@@ -40,13 +40,11 @@ export function isExpired(expiresAt: number, now: Date): boolean {
 }
 
 /**
- * Condition expressions for "expired counts as absent", with `:nowSeconds`
- * bound by `nowValue(now)`: write only when there is no live item, or only
- * when the item is absent or still live (never onto an expired one).
+ * The condition expression for "expired counts as absent", with `:nowSeconds`
+ * bound by `nowValue(now)`: write only when there is no live item.
  */
 export const whenExpiredCountsAsAbsent = {
   noLiveItem: `attribute_not_exists(${TABLE_PARTITION_KEY}) OR ${TABLE_TTL_ATTRIBUTE} <= :nowSeconds`,
-  absentOrLive: `attribute_not_exists(${TABLE_PARTITION_KEY}) OR ${TABLE_TTL_ATTRIBUTE} > :nowSeconds`,
   nowValue: (now: Date): Record<string, AttributeValue> => ({ ':nowSeconds': { N: String(epochSeconds(now)) } }),
 } as const;
 
