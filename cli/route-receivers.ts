@@ -1,4 +1,4 @@
-import { escapeValue } from '../lambdas/shared/routing/matchers';
+import { formatLabelArg } from '../lambdas/shared/routing/label-args';
 import { matchRoutes, routeTimeMute, type RouteNode } from '../lambdas/shared/routing/route-tree';
 import type { TimeInterval } from '../lambdas/shared/time/intervals';
 import type { RouteCase } from './routes-cases';
@@ -34,7 +34,7 @@ export function receiversFor(tree: RouteNode, labels: Readonly<Record<string, st
 /** A label set as a matcher list, `{alertname="X",severity="warning"}`, in the order given. */
 export function formatLabels(labels: Readonly<Record<string, string>>): string {
   return `{${Object.entries(labels)
-    .map(([name, value]) => `${name}="${escapeValue(value)}"`)
+    .map(([name, value]) => formatLabelArg(name, value))
     .join(',')}}`;
 }
 

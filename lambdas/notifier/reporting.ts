@@ -7,7 +7,7 @@ import { publishAll, type EventBus } from '../shared/publish';
 import type { SendOutcome } from './channels/sender';
 import type { NotifyItem } from './items';
 import type { SendStore } from './ports';
-import { keyOfRequest, type SendUnit } from './send-units';
+import { keyOfRequest, requestKey, type SendUnit } from './send-units';
 
 /** A delivery failed transiently after every retry; the record fails so SQS retries it, then parks it in the DLQ. */
 export class DeliveryFailedError extends Error {
@@ -91,7 +91,7 @@ export async function recordUnit(reporter: SendReporter, unit: SendUnit, results
 /** The `Notification Sent` of one request: its items' outcomes, `failed` if any failed, else `sent` if any went out, else `skipped`. */
 export function notificationSent(request: NotifyRequested, results: ReadonlyMap<string, ItemResult>, at: Date): BusEvent<NotificationSent> {
   const sends = request.alerts.flatMap((member) => {
-    const result = results.get(`${member.decisionId}#${member.actionId}`);
+    const result = results.get(requestKey(member.decisionId, member.actionId));
     if (!result) return [];
     const { outcome } = result;
     return [{ decisionId: member.decisionId, actionId: member.actionId, dedupKey: outcome.dedupKey, outcome: outcome.outcome, reason: outcome.reason, attempts: outcome.attempts }];
@@ -114,7 +114,9 @@ export function notificationSent(request: NotifyRequested, results: ReadonlyMap<
 
 /**
  * Publishes one `Notification Sent` per request whose items were all
- * recorded, and counts them; resolves to the requests the bus did not take.
+ * recorded, and counts them; resolves to the error when the bus did not take
+ * them all (the caller then fails the requests reported, whose redelivery
+ * publishes again: their sends are recorded, so nothing is sent twice).
  */
 export async function reportRequests(reporter: SendReporter, requests: readonly NotifyRequested[], results: ReadonlyMap<string, ItemResult>): Promise<Error | undefined> {
   const at = reporter.clock();
