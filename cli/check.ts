@@ -4,7 +4,7 @@ import { EXIT_FAILED, EXIT_OK, parseFlags, UsageError, type Command } from './co
 import { configPath, readConfig } from './config-path';
 import { describeTimeIntervals } from './interval-times';
 import type { Io } from './io';
-import { plural, reportProblems } from './problem-lines';
+import { plural, reportRefusal } from './problem-lines';
 import { formatInZone, timeFlag } from './times';
 
 const USAGE = 'usage: alertscale check [CONFIG | --config CONFIG] [--at TIME]';
@@ -28,11 +28,7 @@ Flags:
 Exit codes: 0 valid, 1 invalid or unreadable, 2 bad usage.`;
 
 function reportInvalid(io: Io, path: string, error: ConfigError): number {
-  if (error.problems.length === 0) {
-    io.err(error.message);
-    return EXIT_FAILED;
-  }
-  reportProblems(io, path, error.problems, 'invalid');
+  reportRefusal(io, path, error, 'invalid');
   return EXIT_FAILED;
 }
 

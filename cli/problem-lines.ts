@@ -1,5 +1,5 @@
 import { keyPath } from '../lambdas/shared/config/load';
-import type { ConfigProblem } from '../lambdas/shared/config/problems';
+import type { ConfigProblem, ProblemsError } from '../lambdas/shared/config/problems';
 import type { Io } from './io';
 
 /**
@@ -15,6 +15,15 @@ export function problemLine(source: string, problem: ConfigProblem): string {
 
 /** `n thing` or `n things`. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Prints why a file was refused: its problems as {@link reportProblems} does,
+ * or, for a refusal without any (an unreadable file), the error's message.
+ */
+export function reportRefusal(io: Io, source: string, error: ProblemsError, verdict: string): void {
+  if (error.problems.length === 0) io.err(error.message);
+  else reportProblems(io, source, error.problems, verdict);
+}
 
 /** Prints every problem of `source` to stderr, one line each, then `source: verdict (N problems)`. */
 export function reportProblems(io: Io, source: string, problems: readonly ConfigProblem[], verdict: string): void {

@@ -17,7 +17,7 @@ import {
 import { EXIT_FAILED, EXIT_OK, parseFlags, UsageError, type Command } from './command';
 import { configPath, readConfig } from './config-path';
 import type { Io } from './io';
-import { reportProblems } from './problem-lines';
+import { reportRefusal } from './problem-lines';
 
 const USAGE = 'usage: alertscale replay [--config CONFIG] [--compare CONFIG2] [--start GROUP=N ...] [--html FILE] [--json] INPUT...';
 
@@ -107,8 +107,7 @@ function configAt(io: Io, path: string): LoadedConfig | undefined {
     return readConfig(io, path);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    if (error.problems.length === 0) io.err(error.message);
-    else reportProblems(io, path, error.problems, 'invalid');
+    reportRefusal(io, path, error, 'invalid');
     return undefined;
   }
 }
@@ -120,8 +119,7 @@ function historyAt(io: Io, paths: readonly string[]): History | undefined {
     history = readHistory(inputsOf(io, paths));
   } catch (error) {
     if (error instanceof ScenarioError) {
-      const file = /^(.*) is not a valid scenario/.exec(error.message)?.[1] ?? 'scenario';
-      reportProblems(io, file, error.problems, 'invalid scenario');
+      reportRefusal(io, error.source ?? 'scenario', error, 'invalid scenario');
       return undefined;
     }
     if (error instanceof HistoryReadError) {

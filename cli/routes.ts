@@ -5,7 +5,7 @@ import { indexTimeIntervals } from '../lambdas/shared/time/intervals';
 import { EXIT_FAILED, EXIT_OK, parseFlags, UsageError, type Command } from './command';
 import { configPath, readConfig } from './config-path';
 import type { Io } from './io';
-import { reportProblems } from './problem-lines';
+import { reportRefusal } from './problem-lines';
 import { failureLine, receiversFor, runCases, type TimeContext } from './route-receivers';
 import { routeTreeLines } from './route-tree-text';
 import { CasesFileError, parseCasesText, type RouteCase } from './routes-cases';
@@ -73,7 +73,7 @@ function readCases(io: Io, path: string): RouteCase[] | undefined {
     return parseCasesText(text, path);
   } catch (error) {
     if (!(error instanceof CasesFileError)) throw error;
-    reportProblems(io, path, error.problems, 'not a valid cases file');
+    reportRefusal(io, path, error, 'not a valid cases file');
     return undefined;
   }
 }

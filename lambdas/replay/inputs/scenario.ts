@@ -110,7 +110,7 @@ export function parseScenarioText(text: string, source = 'scenario'): Scenario {
 }
 
 function invalid(source: string, problems: readonly ConfigProblem[], options?: ErrorOptions): ScenarioError {
-  return new ScenarioError(problemsMessage(`${source} is not a valid scenario`, problems), problems, options);
+  return new ScenarioError(problemsMessage(`${source} is not a valid scenario`, problems), problems, { ...options, source });
 }
 
 /** The scenario's history: every webhook every replica sends, and the capacity changes, with its horizon. */

@@ -39,12 +39,15 @@ export interface ConfigProblem {
  * line and column.
  */
 export class ProblemsError extends Error {
+  /** The file, as it was named to the parser, when the error is about one. */
+  readonly source: string | undefined;
   constructor(
     message: string,
     readonly problems: readonly ConfigProblem[] = [],
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly source?: string },
   ) {
     super(message, options);
+    this.source = options?.source;
   }
 }
 
