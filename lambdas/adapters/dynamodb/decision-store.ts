@@ -13,7 +13,7 @@ import type { DecisionLookup } from '../../scaler/ports';
 import { sleep } from '../../shared/backoff';
 import { systemClock, type Clock } from '../../shared/clock';
 import type { ActionRecord, ActionRecorder, DecisionRecord } from '../../shared/decisions';
-import { conditionalWrite, isConditionFailure, isExpired, itemKey, keyOf, RECENT_DECISIONS_INDEX, TABLE_PARTITION_KEY, whenExpiredCountsAsAbsent } from './table';
+import { conditionalWrite, isExpired, itemKey, keyOf, RECENT_DECISIONS_INDEX, TABLE_PARTITION_KEY, whenExpiredCountsAsAbsent } from './table';
 
 const KIND = 'decision';
 /** `settings.decision_ttl`'s default: thirty days. */
@@ -165,9 +165,9 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
   async recordAction(decisionId: string, action: ActionRecord): Promise<void> {
     const key = keyOf(itemKey.decision(decisionId));
     const fields = Object.entries(action).filter(([name, value]) => value !== undefined && name !== 'actionId');
-    try {
-      // An action the router requested: update its fields in place, keeping its position.
-      await this.client.send(
+    // An action the router requested: update its fields in place, keeping its position.
+    const updated = await conditionalWrite(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
@@ -179,15 +179,13 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
             ':updatedAt': { S: this.clock().toISOString() },
           },
         }),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (updated) return;
     // A new action (a capacity fallback, an escalation): added after the others. A decision that is
     // gone (its TTL passed) has nothing to record on: the outcome is still on the bus.
-    try {
-      await this.client.send(
+    await conditionalWrite(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
@@ -199,10 +197,8 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
             ':updatedAt': { S: this.clock().toISOString() },
           },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async get(decisionId: string): Promise<DecisionRecord | undefined> {

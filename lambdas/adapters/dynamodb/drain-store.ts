@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DrainRecord, DrainStatus, DrainStore } from '../../drain/ports';
-import { conditionalWrite, isConditionFailure, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
+import { conditionalWrite, isExpired, itemKey, keyOf, whenExpiredCountsAsAbsent } from './table';
 
 /**
  * Pending drains in the alertscale table: item `drain#<instanceId>` (an
@@ -63,8 +63,8 @@ export class DynamoDrainStore implements DrainStore {
     const sets = ['#status = :to', ...(fields.at !== undefined ? ['completedAt = :at'] : []), ...(fields.reason !== undefined ? ['reason = :reason'] : [])];
     // Back to pending (a completion that did not go through): it has not ended after all.
     const removes = to === 'pending' ? ' REMOVE completedAt, reason' : '';
-    try {
-      await this.client.send(
+    return conditionalWrite(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keyOf(itemKey.drain(instanceId)),
@@ -79,11 +79,7 @@ export class DynamoDrainStore implements DrainStore {
             ...(fields.reason !== undefined ? { ':reason': { S: fields.reason } } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
