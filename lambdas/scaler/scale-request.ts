@@ -150,11 +150,10 @@ async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeG
   } catch (error) {
     return describeFailed(ctx, subject, state, error as Error, now);
   }
-  const ledger = ctx.config.settings.budget ? await fleetLedgerWith(ctx, group, asg) : undefined;
-  const rails = guardrailsNow(ctx.config, group, ctx.intervals, new Date(now), ledger);
+  const { ledger, guardrails } = await railsFor(ctx, group, asg, now);
   const decision = decideScaling({
     request: { change: request.change, set: request.set, cooldownSeconds: request.cooldownSeconds, dryRun: request.dryRun, fallback: request.fallbackFrom !== undefined },
-    guardrails: { min: rails.min, max: rails.max, minSource: rails.minSource, maxSource: rails.maxSource, rateLimits: group.rate_limits },
+    guardrails,
     asg,
     history: state,
     now,
@@ -162,8 +161,7 @@ async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeG
     dryRun: ctx.config.settings.dry_run,
   });
   if (decision.act) {
-    // The fleet's room is taken before the group is claimed: another group acting at the same moment reads it.
-    if (ledger && !(await ctx.fleet!.put({ version: ledger.version + 1, groups: { ...ledger.groups, [group.name]: decision.to } }, ledger.version))) return WAIT;
+    if (!(await reserveFleet(ctx, ledger, group, decision.to))) return WAIT;
     const claim = claimFor(request, decision, now);
     const claimed: NodeGroupState = { ...state, version: state.version + 1, inFlight: claim };
     return commit(claimed, () => act(ctx, subject, claimed, claim));
@@ -176,13 +174,34 @@ async function decideRequest(ctx: ScalerContext, base: SubjectBase, state: NodeG
  * capacity, any group the ledger has never seen at its own (read once; the
  * write that follows an action keeps it).
  */
-export async function fleetLedgerWith(ctx: ScalerContext, group: NodeGroupConfig, asg: AsgDescription): Promise<FleetNodes> {
+async function fleetLedgerWith(ctx: ScalerContext, group: NodeGroupConfig, asg: AsgDescription): Promise<FleetNodes> {
   const ledger = await ctx.fleet!.get();
   const groups: Record<string, number> = { ...ledger.groups, [group.name]: asg.desired };
   for (const other of ctx.config.node_groups) {
     if (groups[other.name] === undefined) groups[other.name] = (await ctx.nodeGroups.describe(other.asg_name)).desired;
   }
   return { version: ledger.version, groups };
+}
+
+/**
+ * The bounds a step of `group` is decided within now: min and max from the
+ * configuration, schedules and (with `settings.budget`) the fleet ledger,
+ * which is returned too for {@link reserveFleet}; and the group's rate limits.
+ */
+export async function railsFor(ctx: ScalerContext, group: NodeGroupConfig, asg: AsgDescription, now: number) {
+  const ledger = ctx.config.settings.budget ? await fleetLedgerWith(ctx, group, asg) : undefined;
+  const rails = guardrailsNow(ctx.config, group, ctx.intervals, new Date(now), ledger);
+  return { ledger, guardrails: { min: rails.min, max: rails.max, minSource: rails.minSource, maxSource: rails.maxSource, rateLimits: group.rate_limits } };
+}
+
+/**
+ * Takes the fleet's room for `group` at `to` before the group is claimed, so
+ * another group acting at the same moment reads it; false when the ledger
+ * changed since it was read (wait, and decide again). Always true without a budget.
+ */
+export async function reserveFleet(ctx: ScalerContext, ledger: FleetNodes | undefined, group: NodeGroupConfig, to: number): Promise<boolean> {
+  if (!ledger) return true;
+  return ctx.fleet!.put({ version: ledger.version + 1, groups: { ...ledger.groups, [group.name]: to } }, ledger.version);
 }
 
 /**

@@ -3,7 +3,6 @@ import { removeLabelOf } from '../shared/config/remove-label';
 import type { Config } from '../shared/config/schema';
 import type { RemoveTarget, ScaleMember, ScaleRequested } from '../shared/events';
 import type { ScalerContext } from './context';
-import { guardrailsNow } from './guardrails';
 import { commit, WAIT, withNodeGroupState, type LockStep } from './node-group-lock';
 import { NodeGroupNotFoundError, NodeGroupValidationError, type AsgWithMembers, type GroupInstances } from './ports';
 import { decideRemoval, type RemovalTarget } from './removal-policy';
@@ -12,7 +11,8 @@ import {
   act,
   audience,
   describeFailed,
-  fleetLedgerWith,
+  railsFor,
+  reserveFleet,
   openRequest,
   refusalStep,
   RETRY_PREFIX,
@@ -183,15 +183,14 @@ async function decideTarget(ctx: ScalerContext, base: SubjectBase, target: Targe
   } catch (error) {
     return lookupFailed(ctx, subject, error as Error, now);
   }
-  const ledger = ctx.config.settings.budget ? await fleetLedgerWith(ctx, group, asg) : undefined;
-  const rails = guardrailsNow(ctx.config, group, ctx.intervals, new Date(now), ledger);
+  const { ledger, guardrails } = await railsFor(ctx, group, asg, now);
   const { nodeName } = target.remove;
   const decision = decideRemoval({
     target: resolved,
     namedAs: nodeName ? `node ${nodeName}` : undefined,
     asgName: group.asg_name,
     asg,
-    guardrails: { min: rails.min, max: rails.max, minSource: rails.minSource, maxSource: rails.maxSource, rateLimits: group.rate_limits },
+    guardrails,
     history: state,
     cooldownSeconds: request.cooldownSeconds,
     now,
@@ -202,7 +201,7 @@ async function decideTarget(ctx: ScalerContext, base: SubjectBase, target: Targe
   });
   const tags = { ...(decision.instanceId !== undefined ? { instanceId: decision.instanceId } : {}), ...(nodeName ? { nodeName } : {}) };
   if (!decision.act) return refusalStep(ctx, subject, state, decision, now, tags);
-  if (ledger && !(await ctx.fleet!.put({ version: ledger.version + 1, groups: { ...ledger.groups, [group.name]: decision.to } }, ledger.version))) return WAIT;
+  if (!(await reserveFleet(ctx, ledger, group, decision.to))) return WAIT;
   const claim: InFlight = { actionId: request.actionId, from: decision.from, to: decision.to, outcome: 'scaled', reason: decision.reason, direction: 'down', upper: decision.upperBound, at: now, ...tags };
   const claimed: NodeGroupState = { ...state, version: state.version + 1, inFlight: claim };
   return commit(claimed, () => act(ctx, subject, claimed, claim, terminateClaimed));
