@@ -74,10 +74,11 @@ export function withFleetBudget(config: Config, group: NodeGroupConfig, ledger: 
   const byNodes = budget.max_nodes === undefined ? bounds : capped(bounds, budget.max_nodes - others.nodes, `fleet budget max_nodes ${budget.max_nodes}, ${others.nodes} in use by other groups`);
   const cost = budget.max_hourly_cost;
   if (cost === undefined) return byNodes;
-  return capped(byNodes, nodesFor(Math.max(0, cost - others.cost), group.hourly_cost), `fleet budget max_hourly_cost ${cost}, ${round(others.cost)} in use by other groups`);
+  return capped(byNodes, nodesFor(Math.max(0, cost - others.cost), group.hourly_cost), `fleet budget max_hourly_cost ${cost}, ${toCents(others.cost)} in use by other groups`);
 }
 
-const round = (value: number) => Math.round(value * 100) / 100;
+/** A cost to the cent, as the reasons and `GET /api/node-groups` print it. */
+export const toCents = (value: number): number => Math.round(value * 100) / 100;
 
 /** Every guardrail of a group at `now`: schedule, its budget, the fleet's (when a ledger is given). */
 export function guardrailsNow(config: Config, group: NodeGroupConfig, intervals: ReadonlyMap<string, readonly TimeInterval[]>, now: Date, ledger?: FleetNodes): GuardrailsNow {

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../shared/clock';
 import type { Config, NodeGroupConfig } from '../shared/config/schema';
 import { indexTimeIntervals } from '../shared/time/intervals';
-import { scheduledBounds } from './guardrails';
+import { scheduledBounds, toCents } from './guardrails';
 import type { AsgDescription, AsgMember, GroupInstances, NodeGroups, NodeGroupStateStore } from './ports';
 
 /** The last scaling action of a group, as `GET /api/node-groups` shows it. */
@@ -57,14 +57,12 @@ export interface InstanceView {
 
 const instanceView = (member: AsgMember): InstanceView => ({ id: member.instanceId, ...(member.nodeName !== undefined ? { name: member.nodeName } : {}), lifecycleState: member.lifecycleState });
 
-const rounded = (value: number) => Math.round(value * 100) / 100;
-
 function budgetView(budget: { max_nodes?: number | undefined; max_hourly_cost?: number | undefined }, nodes: number, hourlyCost: number): BudgetView {
   return {
     ...(budget.max_nodes !== undefined ? { maxNodes: budget.max_nodes, nodesLeft: Math.max(0, budget.max_nodes - nodes) } : {}),
-    ...(budget.max_hourly_cost !== undefined ? { maxHourlyCost: budget.max_hourly_cost, hourlyCostLeft: rounded(Math.max(0, budget.max_hourly_cost - hourlyCost)) } : {}),
+    ...(budget.max_hourly_cost !== undefined ? { maxHourlyCost: budget.max_hourly_cost, hourlyCostLeft: toCents(Math.max(0, budget.max_hourly_cost - hourlyCost)) } : {}),
     nodes,
-    hourlyCost: rounded(hourlyCost),
+    hourlyCost: toCents(hourlyCost),
   };
 }
 

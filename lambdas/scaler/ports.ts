@@ -40,6 +40,9 @@ export interface AsgMember {
   readonly nodeName?: string | undefined;
 }
 
+/** An instance Auto Scaling is terminating (or has): `Terminating`, `Terminating:Wait`, `Terminating:Proceed`, `Terminated`. */
+export const isTerminating = (lifecycleState: string): boolean => lifecycleState.startsWith('Terminat');
+
 /** An Auto Scaling group with the instances it holds. */
 export interface AsgWithMembers extends AsgDescription {
   readonly members: readonly AsgMember[];

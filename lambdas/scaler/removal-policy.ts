@@ -1,5 +1,5 @@
 import { breachedRateLimit, cooldownEndsAt, describeWindow, effectiveBounds, type NodeGroupGuardrails, type ScalingDecision, type ScalingHistory } from './policy';
-import type { AsgMember, AsgWithMembers } from './ports';
+import { isTerminating, type AsgMember, type AsgWithMembers } from './ports';
 
 /**
  * The policy of a targeted scale-in: may this one named instance go now?
@@ -39,7 +39,6 @@ export interface RemovalInput {
 }
 
 /** Lifecycle states of an instance on its way out, whoever started it. */
-const TERMINATING = /^Terminat/;
 
 const who = (instanceId: string, namedAs: string | undefined) => (namedAs ? `${instanceId} (${namedAs})` : instanceId);
 
@@ -47,7 +46,7 @@ const who = (instanceId: string, namedAs: string | undefined) => (namedAs ? `${i
 function memberRefusal(asgName: string, instanceId: string, member: AsgMember | undefined, namedAs: string | undefined): string | undefined {
   const name = who(instanceId, namedAs);
   if (!member) return `instance ${name} is not in Auto Scaling group ${asgName}; nothing removed`;
-  if (TERMINATING.test(member.lifecycleState)) return `instance ${name} is already terminating (${member.lifecycleState}); nothing removed`;
+  if (isTerminating(member.lifecycleState)) return `instance ${name} is already terminating (${member.lifecycleState}); nothing removed`;
   if (member.lifecycleState !== 'InService') return `instance ${name} is ${member.lifecycleState}, not InService; nothing removed`;
   if (member.protectedFromScaleIn) return `instance ${name} is protected from scale-in; nothing removed`;
   return undefined;

@@ -4,7 +4,7 @@ import type { Config } from '../shared/config/schema';
 import type { RemoveTarget, ScaleMember, ScaleRequested } from '../shared/events';
 import type { ScalerContext } from './context';
 import { commit, WAIT, withNodeGroupState, type LockStep } from './node-group-lock';
-import { NodeGroupNotFoundError, NodeGroupValidationError, type AsgWithMembers, type GroupInstances } from './ports';
+import { isTerminating, NodeGroupNotFoundError, NodeGroupValidationError, type AsgWithMembers, type GroupInstances } from './ports';
 import { decideRemoval, type RemovalTarget } from './removal-policy';
 import { emit } from './reporting';
 import {
@@ -50,7 +50,6 @@ import type { InFlight, NodeGroupState } from './state';
 const REMOVE_SEGMENT = '/remove/';
 
 /** Lifecycle states of an instance on its way out. */
-const GOING = /^Terminat/;
 
 /** One instance a request names, and the decisions that name it. */
 interface Target {
@@ -140,7 +139,7 @@ async function terminate(ctx: ScalerContext, subject: Subject, claimedState: Nod
 /** The instance left the group or is terminating: an earlier call for it went through. */
 async function alreadyGoing(instances: GroupInstances, asgName: string, instanceId: string): Promise<boolean> {
   const member = (await instances.describeMembers(asgName)).members.find((candidate) => candidate.instanceId === instanceId);
-  return member === undefined || GOING.test(member.lifecycleState);
+  return member === undefined || isTerminating(member.lifecycleState);
 }
 
 const terminateClaimed = (ctx: ScalerContext, subject: Subject, state: NodeGroupState, claim: InFlight) => terminate(ctx, subject, state, claim, false);

@@ -3,6 +3,7 @@ import type { Log } from '../../shared/log';
 import {
   CapacityUnavailableError,
   isCapacityFailure,
+  isTerminating,
   NodeGroupNotFoundError,
   NodeGroupValidationError,
   TransientScalingError,
@@ -64,7 +65,7 @@ export class AutoScalingNodeGroups implements NodeGroups, GroupInstances {
 
   async describe(asgName: string): Promise<AsgDescription> {
     const { members, ...capacity } = await this.describeMembers(asgName);
-    return { ...capacity, instances: members.filter((member) => !/^Terminat/.test(member.lifecycleState)).length };
+    return { ...capacity, instances: members.filter((member) => !isTerminating(member.lifecycleState)).length };
   }
 
   async describeMembers(asgName: string): Promise<AsgWithMembers> {
