@@ -13,7 +13,8 @@ import type { SendContext } from './channels/sender';
 import type { SecretResolver, SendStore, SnsPublisher } from './ports';
 import { recordUnit, reportRequests, type ItemResult, type SendReporter } from './reporting';
 import { itemsOf } from './items';
-import { limiter, requestKey, sendUnits, type SendUnit } from './send-units';
+import { limiter } from '../shared/concurrency';
+import { requestKey, sendUnits, type SendUnit } from './send-units';
 import { resultsOfUnit, type UnitDeps } from './unit-results';
 
 export type { RetrySettings } from '../adapters/http/http-post';

@@ -39,19 +39,3 @@ export function sendUnits(items: readonly NotifyItem[]): SendUnit[] {
   }
   return [...units.values()];
 }
-
-/** Runs at most `limit` tasks at once (PagerDuty throttles bursts per routing key). */
-export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active += 1;
-    try {
-      return await task();
-    } finally {
-      active -= 1;
-      waiting.shift()?.();
-    }
-  };
-}

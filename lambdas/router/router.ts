@@ -1,3 +1,4 @@
+import { eachLimited } from '../shared/concurrency';
 import type { Clock } from '../shared/clock';
 import type { Config } from '../shared/config/schema';
 import type { DecisionRecord } from '../shared/decisions';
@@ -55,14 +56,6 @@ function routedReceivers(routes: readonly RouteNode[], intervals: ReturnType<typ
     if (!seen || (seen.mute.muted && !mute.muted)) byName.set(route.receiver, { name: route.receiver, mute });
   }
   return [...byName.values()];
-}
-
-/** Runs `task` on every item with at most `limit` at once. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++] as T);
-  }));
 }
 
 /** Every alert of a batch's notifications, with its decision id and the receivers its labels route to now. */

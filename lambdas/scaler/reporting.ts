@@ -1,3 +1,4 @@
+import { eachLimited } from '../shared/concurrency';
 import { createHash } from 'node:crypto';
 import { findReceiver, receiverChannels } from '../shared/channels';
 import type { Config, NodeGroupConfig } from '../shared/config/schema';
@@ -144,14 +145,6 @@ export interface ScalingReporter {
   readonly log: Log;
   readonly metrics?: Metrics | undefined;
   readonly publish?: PublishOptions | undefined;
-}
-
-/** Runs `task` on every item with at most `limit` at once. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++] as T);
-  }));
 }
 
 /**
