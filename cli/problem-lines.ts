@@ -7,7 +7,7 @@ import type { Io } from './io';
  * annotations can jump to it: `alertscale.yml:14:9: receivers[1].slack_configs[0].chanel:
  * unknown key; did you mean "channel"?`. Without a place, `file: path: message`.
  */
-export function problemLine(source: string, problem: ConfigProblem): string {
+function problemLine(source: string, problem: ConfigProblem): string {
   const where = problem.line === undefined ? source : `${source}:${problem.line}:${problem.column ?? 1}`;
   const path = keyPath(problem.path);
   return `${where}: ${path === '' ? '' : `${path}: `}${problem.message}`;

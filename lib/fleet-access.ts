@@ -7,9 +7,9 @@ import type { IConstruct } from 'constructs';
  * configuration are required: a typo in `asg_name` cannot resize someone
  * else's fleet, and an untagged group named by mistake is refused too.
  */
-export const MANAGED_TAG_KEY = 'alertscale:managed';
+const MANAGED_TAG_KEY = 'alertscale:managed';
 /** The value {@link MANAGED_TAG_KEY} must have. */
-export const MANAGED_TAG_VALUE = 'true';
+const MANAGED_TAG_VALUE = 'true';
 
 /**
  * The Auto Scaling actions that change a node group, per function, granted
@@ -19,7 +19,7 @@ export const MANAGED_TAG_VALUE = 'true';
  * for targeted scale-in. The drain-callback function completes the lifecycle
  * actions of the drained groups only (`CompleteLifecycleAction`).
  */
-export const FLEET_ACTIONS = {
+const FLEET_ACTIONS = {
   scaler: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
   drain: ['autoscaling:CompleteLifecycleAction'],
 } as const satisfies Record<string, readonly `autoscaling:${string}`[]>;
@@ -30,7 +30,7 @@ export type FleetUser = keyof typeof FLEET_ACTIONS;
  * when a group is deleted and created again under the same name; the name is
  * what the configuration knows.
  */
-export function autoScalingGroupArn(scope: IConstruct, asgName: string): string {
+function autoScalingGroupArn(scope: IConstruct, asgName: string): string {
   return Stack.of(scope).formatArn({
     service: 'autoscaling',
     resource: 'autoScalingGroup',

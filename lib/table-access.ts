@@ -33,7 +33,7 @@ export const TABLE_ACCESS = {
 export type TableUser = keyof typeof TABLE_ACCESS;
 
 /** The ARN of the table's `recent` decisions index. */
-export function recentDecisionsIndexArn(table: dynamodb.ITable): string {
+function recentDecisionsIndexArn(table: dynamodb.ITable): string {
   return `${table.tableArn}/index/${RECENT_DECISIONS_INDEX.name}`;
 }
 

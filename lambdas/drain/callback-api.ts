@@ -6,7 +6,7 @@ import { DrainConflictError, DrainNotFoundError, type DrainConfirm } from './dra
 import { DRAIN_CALLBACK_PATH } from './drain-webhook';
 
 /** A confirmation's body: the two ids its drain request carried in `confirm.body`. */
-export const drainConfirmationSchema = z.object({
+const drainConfirmationSchema = z.object({
   drainId: z.string().check(z.minLength(1)),
   instanceId: z.string().check(z.minLength(1)),
 });

@@ -67,7 +67,7 @@ export interface DrainRequests {
 }
 
 /** The node groups that drain, by their Auto Scaling group's name. */
-export function drainedGroups(config: Pick<Config, 'node_groups'>): ReadonlyMap<string, NodeGroupConfig & { drain: NonNullable<NodeGroupConfig['drain']> }> {
+function drainedGroups(config: Pick<Config, 'node_groups'>): ReadonlyMap<string, NodeGroupConfig & { drain: NonNullable<NodeGroupConfig['drain']> }> {
   return new Map(config.node_groups.flatMap((group) => (group.drain ? [[group.asg_name, group as NodeGroupConfig & { drain: NonNullable<NodeGroupConfig['drain']> }] as const] : [])));
 }
 

@@ -40,7 +40,7 @@ export interface DrainRequestBody {
 }
 
 /** The body for one drain. */
-export function drainRequestBody(drain: DrainRecord, callbackUrl: string): DrainRequestBody {
+function drainRequestBody(drain: DrainRecord, callbackUrl: string): DrainRequestBody {
   return {
     version: '1',
     kind: 'drain-requested',

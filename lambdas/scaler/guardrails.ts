@@ -18,7 +18,7 @@ export interface GuardrailsNow {
 }
 
 /** The nodes and cost the budgets count, by the group's own count and the others'. */
-export interface BudgetUse {
+interface BudgetUse {
   readonly nodes: number;
   readonly cost: number;
 }
@@ -48,7 +48,7 @@ function capped(bounds: GuardrailsNow, cap: number | undefined, source: string):
 const nodesFor = (cost: number, hourlyCost: number | undefined) => (hourlyCost ? Math.floor(cost / hourlyCost + 1e-9) : undefined);
 
 /** The group's bounds within its own budget. */
-export function withGroupBudget(group: NodeGroupConfig, bounds: GuardrailsNow): GuardrailsNow {
+function withGroupBudget(group: NodeGroupConfig, bounds: GuardrailsNow): GuardrailsNow {
   const { budget } = group;
   if (!budget) return bounds;
   const byNodes = capped(bounds, budget.max_nodes, `node group budget max_nodes ${budget.max_nodes}`);
@@ -57,7 +57,7 @@ export function withGroupBudget(group: NodeGroupConfig, bounds: GuardrailsNow): 
 }
 
 /** What the other groups use of the fleet, as the fleet's ledger counts them. */
-export function fleetUseBesides(config: Config, ledger: FleetNodes, groupName: string): BudgetUse {
+function fleetUseBesides(config: Config, ledger: FleetNodes, groupName: string): BudgetUse {
   return config.node_groups
     .filter((group) => group.name !== groupName)
     .reduce((use, group) => {
@@ -67,7 +67,7 @@ export function fleetUseBesides(config: Config, ledger: FleetNodes, groupName: s
 }
 
 /** The group's bounds within the fleet's budget, given what the other groups use. */
-export function withFleetBudget(config: Config, group: NodeGroupConfig, ledger: FleetNodes, bounds: GuardrailsNow): GuardrailsNow {
+function withFleetBudget(config: Config, group: NodeGroupConfig, ledger: FleetNodes, bounds: GuardrailsNow): GuardrailsNow {
   const budget = config.settings.budget;
   if (!budget) return bounds;
   const others = fleetUseBesides(config, ledger, group.name);

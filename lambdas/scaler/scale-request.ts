@@ -62,7 +62,7 @@ export async function report(ctx: ScalerContext, subject: Subject, entry: Applie
 }
 
 /** Reports an outcome the request already had to all of its decisions again (a redelivery), escalations included. */
-export async function reportAgain(ctx: ScalerContext, subject: Subject, entry: AppliedAction, state: Pick<NodeGroupState, 'escalated'>): Promise<ScaleResult> {
+async function reportAgain(ctx: ScalerContext, subject: Subject, entry: AppliedAction, state: Pick<NodeGroupState, 'escalated'>): Promise<ScaleResult> {
   ctx.log.info('scale request already applied; reporting its outcome again', { actionId: subject.request.actionId, outcome: entry.outcome });
   const escalate = entry.escalated ? subject.request.alerts.filter((m) => m.alert.status === 'firing' && state.escalated.includes(m.decisionId)) : [];
   await emit(ctx, audience(subject, subject.request.alerts, escalate), entry, { known: subject.known, redelivery: true });
@@ -211,7 +211,7 @@ export async function reserveFleet(ctx: ScalerContext, ledger: FleetNodes | unde
  * `Scaling Action` goes out again, in case the first was lost after the
  * decisions were written.
  */
-export function servedElsewhere(ctx: ScalerContext, subject: Subject, now: number): LockStep<ScaleResult> {
+function servedElsewhere(ctx: ScalerContext, subject: Subject, now: number): LockStep<ScaleResult> {
   const { request } = subject;
   const first = request.alerts.map((member) => servedOutcome(member, subject.known)).find((outcome) => outcome !== undefined);
   if (!first) {

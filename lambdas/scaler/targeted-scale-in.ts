@@ -59,13 +59,13 @@ interface Target {
 }
 
 /** Whether a request removes named instances: its scale config has a remove label, or its members name instances. */
-export function isTargeted(config: Config, request: ScaleRequested): boolean {
+function isTargeted(config: Config, request: ScaleRequested): boolean {
   const scale = findReceiver(config, request.receiver)?.scale_configs[request.configIndex];
   return (scale !== undefined && removeLabelOf(scale) !== undefined) || request.alerts.some((member) => member.remove !== undefined);
 }
 
 /** The request's targets in the order its decisions name them; decisions naming the same instance share one. */
-export function targetsOf(request: ScaleRequested): Target[] {
+function targetsOf(request: ScaleRequested): Target[] {
   const byKey = new Map<string, { key: string; remove: RemoveTarget; members: ScaleMember[] }>();
   for (const member of request.alerts) {
     const remove = member.remove ?? {};
@@ -78,7 +78,7 @@ export function targetsOf(request: ScaleRequested): Target[] {
 }
 
 /** The id of the action that removes one target of a request. */
-export const removalActionId = (requestActionId: string, key: string) => `${requestActionId}${REMOVE_SEGMENT}${key || 'unnamed'}`;
+const removalActionId = (requestActionId: string, key: string) => `${requestActionId}${REMOVE_SEGMENT}${key || 'unnamed'}`;
 
 /** The request one target becomes: its own action id, its own decisions. */
 function subRequest(request: ScaleRequested, target: Target): ScaleRequested {

@@ -27,14 +27,14 @@ const LAMBDA_MAX_TIMEOUT_S = 900;
  * Time on top of the slowest send: reading secrets and send records, putting
  * `Notification Sent`, and the 5 s the notifier keeps free before its deadline.
  */
-export const NOTIFIER_MARGIN = Duration.seconds(20);
+const NOTIFIER_MARGIN = Duration.seconds(20);
 
 /**
  * The longest channel `timeout` in the configuration and where it is. Every
  * HTTP channel has one (10 s unless set); a configuration with SNS channels
  * only has none, and then alertscale's default bounds the SDK's call.
  */
-export function longestChannelTimeout(config: Pick<Config, 'receivers'>): { readonly ms: number; readonly at?: string } {
+function longestChannelTimeout(config: Pick<Config, 'receivers'>): { readonly ms: number; readonly at?: string } {
   let longest: { ms: number; at?: string } | undefined;
   config.receivers.forEach((receiver, i) => {
     for (const { channel, configIndex, config: channelConfig } of receiverChannels(receiver)) {

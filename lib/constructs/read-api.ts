@@ -13,7 +13,7 @@ import { AlertscaleFunction } from '../alertscale-function';
 import { DEFAULT_API_THROTTLE, type RouteThrottle, type WebhookApi } from './webhook-api';
 
 /** The operators' reads, on AWS as locally. */
-export const READ_PATHS = ['/api/decisions', '/api/node-groups'] as const;
+const READ_PATHS = ['/api/decisions', '/api/node-groups'] as const;
 
 /** Properties of {@link ReadApi}. */
 export interface ReadApiProps {

@@ -13,7 +13,7 @@ import { METRIC_NAMESPACE, MetricDimension, MetricName } from '../../lambdas/sha
 /** The path Alertmanager posts to, on AWS and in local mode. */
 export const WEBHOOK_PATH = '/alertmanager';
 /** The webhook's route key, as API Gateway writes it in the access log. */
-export const WEBHOOK_ROUTE_KEY = `POST ${WEBHOOK_PATH}`;
+const WEBHOOK_ROUTE_KEY = `POST ${WEBHOOK_PATH}`;
 
 /**
  * The answers to the webhook that mean Alertmanager dropped a notification
@@ -21,7 +21,7 @@ export const WEBHOOK_ROUTE_KEY = `POST ${WEBHOOK_PATH}`;
  * forbidden, too large. 404 is not among them: it is what a scanner gets for
  * a path that does not exist, and Alertmanager never posts anywhere else.
  */
-export const REJECTED_STATUSES = [400, 401, 403, 413] as const;
+const REJECTED_STATUSES = [400, 401, 403, 413] as const;
 
 /** The period of every API alarm. */
 const ALARM_PERIOD = Duration.minutes(5);

@@ -47,7 +47,7 @@ interface StoredDecision {
 }
 
 /** The recent-decisions index's partition of one UTC day. */
-export const recentBucketOf = (iso: string) => `${KIND}#${iso.slice(0, 10)}`;
+const recentBucketOf = (iso: string) => `${KIND}#${iso.slice(0, 10)}`;
 
 function toRecord(item: StoredDecision): DecisionRecord {
   const actions = Object.values(item.actions ?? {}).sort((a, b) => a.seq - b.seq || a.actionId.localeCompare(b.actionId));
