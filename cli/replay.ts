@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { ConfigError, type LoadedConfig } from '../lambdas/shared/config/load';
 import {
   compareReplays,
@@ -12,7 +11,7 @@ import {
   reportText,
   ScenarioError,
   type History,
-  type HistoryInput,
+  historyInputs,
 } from '../lambdas/replay';
 import { EXIT_FAILED, EXIT_OK, parseFlags, UsageError, type Command } from './command';
 import { configPath, readConfig } from './config-path';
@@ -84,23 +83,6 @@ export function startingSizes(values: readonly string[] = []): Record<string, nu
   return sizes;
 }
 
-/** Every file at `path`: itself, or those in it and below, in name order. */
-function filesAt(io: Io, path: string): string[] {
-  const names = io.listDirectory(path);
-  if (names === undefined) return [path];
-  return [...names].sort().flatMap((name) => filesAt(io, join(path, name)));
-}
-
-function inputsOf(io: Io, paths: readonly string[]): HistoryInput[] {
-  return paths.flatMap((path) => filesAt(io, path)).map((name) => {
-    try {
-      return { name, content: io.readBytes(name) };
-    } catch (error) {
-      throw new HistoryReadError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-    }
-  });
-}
-
 /** The configuration at `path`, or `undefined` after printing why it cannot be used (as check does). */
 function configAt(io: Io, path: string): LoadedConfig | undefined {
   try {
@@ -116,7 +98,7 @@ function configAt(io: Io, path: string): LoadedConfig | undefined {
 function historyAt(io: Io, paths: readonly string[]): History | undefined {
   let history: History;
   try {
-    history = readHistory(inputsOf(io, paths));
+    history = readHistory(historyInputs(paths, io));
   } catch (error) {
     if (error instanceof ScenarioError) {
       reportRefusal(io, error.source ?? 'scenario', error, 'invalid scenario');

@@ -9,7 +9,7 @@
  */
 export { replay, withStartingSizes, ReplayStartError, type ReplayOptions } from './run';
 export { historyOf, historyOfWebhooks, type History, type HistoryEntry, type InputProblem } from './history';
-export { readHistory, readHistoryFiles, HistoryReadError, type HistoryInput } from './inputs/read';
+export { historyInputs, readHistory, readHistoryFiles, HistoryReadError, type HistoryFiles, type HistoryInput } from './inputs/read';
 export { ScenarioError, parseScenarioText, scenarioHistory, DEFAULT_SCENARIO_START } from './inputs/scenario';
 export { compareReplays, type ReplayComparison } from './compare';
 export type { ReplayReport, TimelineRow, NodeGroupSummary, DecisionSummary } from './report';

@@ -67,23 +67,45 @@ export function readHistory(inputs: readonly HistoryInput[]): History {
   return historyOf(entries, problems, { ignored: ignored + fromEvents.duplicates, ...(to !== undefined ? { to } : {}) });
 }
 
-/** The files under `path`: itself, or every file in it and below, in name order (an S3 copy is a tree of objects). */
-function filesAt(path: string): string[] {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (error) {
-    throw new HistoryReadError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
-  }
-  if (!stat.isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => filesAt(join(path, name)));
+/** How history files are found and read: the file system, or the CLI's injected io. */
+export interface HistoryFiles {
+  /** The names in a directory, or `undefined` when `path` is not one (a file, or nothing). */
+  listDirectory(path: string): string[] | undefined;
+  readBytes(path: string): Buffer;
 }
 
-/** Reads files and directories (recursively) as `readHistory` reads inputs. Throws `HistoryReadError` for one that cannot be read. */
+const fileSystem: HistoryFiles = {
+  listDirectory: (path) => {
+    try {
+      return statSync(path).isDirectory() ? readdirSync(path) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  readBytes: (path) => readFileSync(path),
+};
+
+/** The files under `path`: itself, or every file in it and below, in name order (an S3 copy is a tree of objects). */
+function filesAt(files: HistoryFiles, path: string): string[] {
+  const names = files.listDirectory(path);
+  if (names === undefined) return [path];
+  return [...names].sort().flatMap((name) => filesAt(files, join(path, name)));
+}
+
+/** Every file at `paths` (directories recursively) as `readHistory` takes them. Throws `HistoryReadError` for one that cannot be read. */
+export function historyInputs(paths: readonly string[], files: HistoryFiles = fileSystem): HistoryInput[] {
+  return paths.flatMap((path) => filesAt(files, path)).map((name) => {
+    try {
+      return { name, content: files.readBytes(name) };
+    } catch (error) {
+      throw new HistoryReadError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    }
+  });
+}
+
+/** Reads files and directories (recursively) as `readHistory` reads inputs. Throws `HistoryReadError` for one that cannot be read, or when there is none. */
 export function readHistoryFiles(paths: readonly string[]): History {
-  const files = paths.flatMap(filesAt);
-  if (files.length === 0) throw new HistoryReadError(`no files in ${paths.join(', ')}`);
-  return readHistory(files.map((name) => ({ name, content: readFileSync(name) })));
+  const inputs = historyInputs(paths);
+  if (inputs.length === 0) throw new HistoryReadError(`no files in ${paths.join(', ')}`);
+  return readHistory(inputs);
 }
