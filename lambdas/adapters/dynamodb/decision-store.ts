@@ -262,8 +262,8 @@ export class DynamoDecisionStore implements DecisionWriter, ActionRecorder, Deci
     const items: Record<string, AttributeValue>[] = [];
     let pending = keys;
     for (let round = 0; pending.length > 0; round++) {
-      if (round > 0) await this.wait(Math.min(1_000, 25 * 2 ** round));
       if (round > 8) throw new Error(`BatchGetItem left ${pending.length} key(s) unprocessed after ${round} rounds`);
+      if (round > 0) await this.wait(Math.min(1_000, 25 * 2 ** round));
       const result = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: consistent } } }));
       items.push(...(result.Responses?.[this.tableName] ?? []));
       pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
